@@ -1,0 +1,2 @@
+// Replaced by the Vue application (desktop issue).
+export const placeholder = true;
