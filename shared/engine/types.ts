@@ -140,3 +140,35 @@ export interface Reconciliation {
   readonly findings: readonly Finding[];
   readonly summary: { readonly errors: number; readonly warnings: number; readonly infos: number };
 }
+
+// ---------------------------------------------------------------------------
+// Engine input: the pieces of a bug report, already parsed and assigned to layers
+// (shared/ingest does the assignment), plus the user's context choices.
+
+import type { CpuidDump } from '../model/dump';
+import type { DmesgInput, KvmInput, QemuCmdlineInput, QemuLogInput } from '../model/inputs';
+
+export interface EngineInputs {
+  /** Host dump(s); the first is the platform under analysis. */
+  readonly hosts: readonly CpuidDump[];
+  readonly guest?: CpuidDump;
+  readonly kvm: readonly KvmInput[];
+  readonly dmesg?: DmesgInput;
+  readonly qemuLog?: QemuLogInput;
+  readonly qemuCmdline?: QemuCmdlineInput;
+  /** Every input with its hash and role, for `inputs` in the output. */
+  readonly sources: readonly InputSummary[];
+}
+
+/** Context options (CLI flags / context bar); each overrides what the inputs say. */
+export interface ContextOptions {
+  readonly module?: string;
+  readonly kernel?: string;
+  readonly qemu?: string;
+  /** `-cpu` string: "host", "host,+avx512f,-pks". */
+  readonly cpu?: string;
+  readonly pmu?: boolean;
+  readonly attributes?: bigint;
+  readonly xfam?: bigint;
+  readonly tscKhz?: number;
+}
