@@ -3,9 +3,15 @@
 
 import type { Detection, InputFormat, ParsedInput } from './types';
 import { FormatError } from '../model/errors';
+import { hwlocFormat } from './hwloc';
+import { libvirtCpudataFormat } from './libvirt-cpudata';
+import { firecrackerFormat } from './firecracker';
 
 export const FORMATS: readonly InputFormat[] = [
   // one line per format
+  hwlocFormat,
+  libvirtCpudataFormat,
+  firecrackerFormat,
 ];
 
 export function formatById(id: string): InputFormat | undefined {
