@@ -6,12 +6,26 @@ import { FormatError } from '../model/errors';
 import { hwlocFormat } from './hwloc';
 import { libvirtCpudataFormat } from './libvirt-cpudata';
 import { firecrackerFormat } from './firecracker';
+import { kvmJson } from './kvm-json';
+import { kvmSelftestLog } from './kvm-selftest-log';
+import { kvmCpuidEntries } from './kvm-cpuid-entries';
+import { qmp } from './qmp';
+import { dmesg } from './dmesg';
+import { qemuLog } from './qemu-log';
+import { qemuCmdline } from './qemu-cmdline';
 
 export const FORMATS: readonly InputFormat[] = [
   // one line per format
   hwlocFormat,
   libvirtCpudataFormat,
   firecrackerFormat,
+  kvmJson,
+  kvmSelftestLog,
+  kvmCpuidEntries,
+  qmp,
+  dmesg,
+  qemuLog,
+  qemuCmdline,
 ];
 
 export function formatById(id: string): InputFormat | undefined {

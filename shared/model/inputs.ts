@@ -2,7 +2,7 @@
 // dmesg, QEMU log and QEMU command line. Readers in shared/formats produce these; the
 // engine consumes them. 64-bit quantities (attributes, XFAM, SEAMCALL status) are bigint.
 
-import type { BitAddress } from './address';
+import type { BitAddress, RegAddress } from './address';
 import type { ParseWarning } from './errors';
 
 /** struct kvm_cpuid_entry2 (Linux uAPI, api.rst 4.46); `flags` bit 0 = KVM_CPUID_FLAG_SIGNIFCANT_INDEX. */
@@ -50,6 +50,23 @@ export interface KvmInput {
   readonly initVm?: InitVmPayload;
   readonly tdCpuid?: readonly KvmCpuidEntry[];
   readonly setCpuid?: readonly KvmCpuidEntry[];
+  /**
+   * When present, only these registers of `setCpuid` are known (QMP `feature-words` carry
+   * QEMU's feature words, not whole leaves); every other register must be read as unknown.
+   */
+  readonly knownRegs?: readonly RegAddress[];
+  /** What a QMP capture said besides the feature words (docs/kvm-json.md, "QMP"). */
+  readonly qmp?: QmpFacts;
+  /** Problems the capture tool recorded instead of a value ("KVM_TDX_CAPABILITIES: ENODEV"). */
+  readonly captureNotes?: readonly string[];
+}
+
+export interface QmpFacts {
+  /** `query-cpu-model-expansion` model name and properties (QEMU feature names -> on/off). */
+  readonly modelName?: string;
+  readonly modelProps?: Readonly<Record<string, boolean>>;
+  /** `filtered-features`: requested bits the accelerator could not provide. */
+  readonly filteredFeatures: readonly BitAddress[];
 }
 
 export interface SeamcallFailure {
@@ -72,6 +89,10 @@ export interface DmesgInput {
   readonly moduleBuild?: { readonly number?: number; readonly date?: string };
   readonly tdxFeatures0?: bigint;
   readonly seamcallFailures: readonly SeamcallFailure[];
+  /** The module line said "initialized" (true) or "initialization failed" (false). */
+  readonly moduleInitialized?: boolean;
+  /** kvm_intel's verdict on TDX ("kvm_intel: TDX is supported." / disabled / failed). */
+  readonly kvmTdx?: 'supported' | 'disabled' | 'failed';
   /** TDX-related lines kept for display, with their line numbers. */
   readonly events: readonly { readonly line: number; readonly text: string }[];
 }
@@ -95,6 +116,12 @@ export interface QemuLogInput {
   readonly featureWarnings: readonly QemuFeatureWarning[];
   readonly ioctlFailures: readonly { readonly line: number; readonly ioctl: string; readonly hwError?: bigint; readonly text: string }[];
   readonly rejections: readonly { readonly line: number; readonly what: 'attributes' | 'xfam' | 'tsc' | 'cpu-model' | 'other'; readonly text: string }[];
+  /** libvirt's log header names its own version too. */
+  readonly libvirtVersion?: string;
+  /** Warnings about MSR feature words (`MSR(10AH).name [bit n]`): no CPUID bit, shown as text. */
+  readonly msrWarnings?: readonly { readonly line: number; readonly kind: QemuFeatureWarningKind; readonly msr: number; readonly name: string; readonly bit: number; readonly text: string }[];
+  /** The command line a libvirt log records before QEMU's own messages. */
+  readonly cmdline?: QemuCmdlineInput;
 }
 
 export interface QemuCpuFlag {
@@ -126,6 +153,8 @@ export interface QemuCmdlineInput {
   };
   readonly machine?: { readonly type?: string; readonly confidentialGuestSupport?: string; readonly props: Readonly<Record<string, string>> };
   readonly smp?: { readonly cpus?: number; readonly sockets?: number; readonly dies?: number; readonly cores?: number; readonly threads?: number };
+  /** `-accel kvm` / `-enable-kvm` / `-machine accel=kvm`. */
+  readonly accel?: string;
   /** Options the reader does not interpret, kept verbatim for display. */
   readonly otherOptions: readonly string[];
 }
