@@ -77,4 +77,15 @@ export interface WorkbenchBridge {
   /** Files opened from outside: command line, OS `open-file`, second instance, Open Recent menu. */
   onOpened(listener: (result: OpenResult) => void): () => void;
   onSettingsChanged(listener: (settings: Settings) => void): () => void;
+  /**
+   * A workspace file opened from outside the window: double-click on a `.tdxws` (file
+   * association), the command line, a second instance, Open Recent. Optional: a browser
+   * has no such way in. A bad workspace file arrives through onOpened as a problem.
+   */
+  onWorkspaceOpened?(listener: (opened: OpenedWorkspace) => void): () => void;
+}
+
+export interface OpenedWorkspace {
+  readonly path: string;
+  readonly workspace: Workspace;
 }
