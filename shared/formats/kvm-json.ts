@@ -88,10 +88,29 @@ function shapeOf(text: string): Shape | null {
   return null;
 }
 
+interface IssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly errors?: readonly (readonly IssueLike[])[];
+}
+
+/** A union error says only "no branch matched"; the branch that got furthest says why. */
+function deepest(issue: IssueLike): IssueLike {
+  if (!issue.errors?.length) return issue;
+  let best: IssueLike = issue;
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      const d = deepest({ ...sub, path: [...issue.path, ...sub.path] });
+      if (d.path.length > best.path.length) best = d;
+    }
+  }
+  return best;
+}
+
 function check<T>(schema: z.ZodType<T>, value: unknown, text: string, name: string, what: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  const issue = deepest(r.error.issues[0]!);
   const where = issue.path.map(String).join('.') || '(top level)';
   throw new FormatError(name, lineOfPath(text, issue.path), `${what} (${where}: ${issue.message})`, undefined, ID);
 }

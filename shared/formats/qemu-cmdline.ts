@@ -11,7 +11,7 @@ import type { QemuCmdlineInput, QemuCpuFlag } from '../model/inputs';
 import type { ParseWarning } from '../model/errors';
 import { FormatError } from '../model/errors';
 import { stripBom } from '../model/text';
-import { lineAt } from '../ingest/json-text';
+import { lineIndex } from '../ingest/json-text';
 import { parseU64 } from '../ingest/numbers';
 
 const ID = 'qemu-cmdline';
@@ -146,10 +146,6 @@ function flattenJson(v: unknown, prefix: string, out: Record<string, string>): v
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) flattenJson(x, prefix ? `${prefix}.${k}` : k, out);
 }
 
-function isQemuBinary(w: string): boolean {
-  return /(?:^|\/)(?:qemu-system-\w+|qemu-kvm|kvm)(?:\.exe)?$/.test(w);
-}
-
 function parseCpu(value: string, warnings: ParseWarning[], line: number): NonNullable<QemuCmdlineInput['cpu']> {
   const items = splitQemuList(value);
   const model = items[0] && !items[0].includes('=') && !/^[+-]/.test(items[0]) ? items.shift()! : 'host';
@@ -185,10 +181,35 @@ function parseCpu(value: string, warnings: ParseWarning[], line: number): NonNul
   return { model, flags, props, ...(pmu === undefined ? {} : { pmu }), check, enforce, ...(tscKhz === undefined ? {} : { tscKhz }) };
 }
 
+/**
+ * libvirt's argv dumps and `cat /proc/PID/cmdline | tr '\\0' '\\n'` give one argument per
+ * line with no shell quoting: quotes there are literal (JSON `-object` arguments).
+ */
+function argvPerLine(t: string): Token[] | null {
+  const lines = t.split(/\r?\n/);
+  const words: Token[] = [];
+  let offset = 0;
+  let options = 0;
+  for (const l of lines) {
+    const w = l.trim();
+    if (w !== '') {
+      if (/\\$/.test(w)) return null;
+      if (w.startsWith('-')) {
+        if (/\s/.test(w)) return null;
+        options++;
+      }
+      words.push({ text: w, offset: offset + l.indexOf(w) });
+    }
+    offset += l.length + 1;
+  }
+  return options >= 2 && words.length >= 3 ? words : null;
+}
+
 /** Parses command-line text (the whole text is one command). */
 export function parseQemuCommandLine(text: string, name: string, format = ID): QemuCmdlineInput {
   const t = stripBom(text).replace(/^\s*\$ /gm, '');
-  const words = shellWords(t);
+  const words = argvPerLine(t) ?? shellWords(t);
+  const lineAt = lineIndex(t);
   const warnings: ParseWarning[] = [];
   let binary: string | undefined;
   let i = 0;
@@ -209,7 +230,7 @@ export function parseQemuCommandLine(text: string, name: string, format = ID): Q
   let options = 0;
   for (; i < words.length; i++) {
     const w = words[i]!;
-    const line = lineAt(t, w.offset);
+    const line = lineAt(w.offset);
     if (!w.text.startsWith('-') || w.text === '-') {
       otherOptions.push(w.text);
       continue;
@@ -303,7 +324,7 @@ export function parseQemuCommandLine(text: string, name: string, format = ID): Q
   }
   if (options === 0) {
     const first = words[0];
-    throw new FormatError(name, first ? lineAt(t, first.offset) : 0, 'a QEMU command line (options like -cpu host,... -machine ... -object tdx-guest,...)', first?.text ?? '', format);
+    throw new FormatError(name, first ? lineAt(first.offset) : 0, 'a QEMU command line (options like -cpu host,... -machine ... -object tdx-guest,...)', first?.text ?? '', format);
   }
   return { kind: 'qemu-cmdline', format, name, warnings, ...(binary === undefined ? {} : { binary }), ...out, otherOptions };
 }

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { dmesg } from './dmesg';
+import { FormatError } from '../model/errors';
+
+const fx = (f: string): string => readFileSync(`test/fixtures/ingest/${f}`, 'utf8');
+
+describe('dmesg reader', () => {
+  it('reads the Ubuntu 6.8 shape: major.minor, build date and number, kernel banner, KVM verdict', () => {
+    const d = dmesg.parse(fx('dmesg-ubuntu-6.8-intel.txt'), 'u.txt');
+    expect(d.kernelVersion).toBe('6.8.0-1014-intel');
+    expect(d.moduleVersion).toBe('1.5');
+    expect(d.moduleBuild).toEqual({ number: 698, date: '20240129' });
+    expect(d.moduleInitialized).toBe(true);
+    expect(d.kvmTdx).toBe('supported');
+    expect(d.warnings.some((w) => /update number/.test(w.message))).toBe(true);
+    expect(d.events.map((e) => e.line)).toContain(6);
+    expect(dmesg.detect(fx('dmesg-ubuntu-6.8-intel.txt'))!.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('reads journalctl lines with the five-part version and TDX_FEATURES0', () => {
+    const d = dmesg.parse(fx('dmesg-journal-module-version.txt'), 'j.txt');
+    expect(d.kernelVersion).toBe('6.17.0-rc4');
+    expect(d.moduleVersion).toBe('1.5.06');
+    expect(d.moduleBuild).toEqual({ number: 744, date: '20240129' });
+    expect(d.tdxFeatures0).toBe(0x1fbfn);
+  });
+
+  it('reads dmesg -T with caller ids and both SEAMCALL failure shapes', () => {
+    const d = dmesg.parse(fx('dmesg-T-caller-seamcall.txt'), 't.txt');
+    expect(d.kernelVersion).toBe('6.16.0');
+    expect(d.moduleVersion).toBe('1.5.24');
+    expect(d.seamcallFailures).toHaveLength(2);
+    expect(d.seamcallFailures[0]).toMatchObject({ line: 5, fn: 'TDH_MNG_INIT', status: 0xc000010000000045n, rcx: 7n });
+    expect(d.seamcallFailures[1]).toMatchObject({ line: 6, fn: 'TDH_SYS_RD', status: 0xc000010000000011n, rcx: 0n });
+  });
+
+  it('reads the early `tdx:` prefix, dmesg -x levels and features0 in bare hex', () => {
+    const d = dmesg.parse(fx('dmesg-x-early-tdx.txt'), 'x.txt');
+    expect(d.kernelVersion).toBe('5.19.0-tdx.v19');
+    expect(d.moduleVersion).toBe('1.0');
+    expect(d.moduleBuild).toEqual({ number: 160, date: '20211209' });
+    expect(d.tdxFeatures0).toBe(0xfbfn);
+    expect(d.moduleInitialized).toBe(true);
+  });
+
+  it('accepts a kernel log without TDX lines with low confidence, and names no module', () => {
+    const text = fx('dmesg-no-tdx.txt');
+    expect(dmesg.detect(text)!.confidence).toBeLessThan(0.6);
+    const d = dmesg.parse(text, 'n.txt');
+    expect(d.moduleVersion).toBeUndefined();
+    expect(d.kernelVersion).toBe('6.1.0-25-amd64');
+  });
+
+  it('does not claim non-kernel text and refuses it with a line number', () => {
+    expect(dmesg.detect('hello world\nthis is not a log\n')).toBeNull();
+    const e = (() => {
+      try {
+        dmesg.parse('\n\nhello world\n', 'h.txt');
+      } catch (x) {
+        return x;
+      }
+      return null;
+    })();
+    expect(e).toBeInstanceOf(FormatError);
+    expect((e as FormatError).line).toBe(3);
+  });
+});
