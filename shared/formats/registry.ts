@@ -13,9 +13,19 @@ import { qmp } from './qmp';
 import { dmesg } from './dmesg';
 import { qemuLog } from './qemu-log';
 import { qemuCmdline } from './qemu-cmdline';
+import { cpuidRFormat } from './cpuid-r';
+import { aida64Format } from './aida64';
+import { libcpuidFormat } from './libcpuid';
+import { kcpuidFormat } from './kcpuid';
+import { workbenchJsonFormat } from './workbench-json';
 
 export const FORMATS: readonly InputFormat[] = [
   // one line per format
+  cpuidRFormat,
+  aida64Format,
+  libcpuidFormat,
+  kcpuidFormat,
+  workbenchJsonFormat,
   hwlocFormat,
   libvirtCpudataFormat,
   firecrackerFormat,

@@ -14,22 +14,34 @@ export interface CpuidEntry extends LeafKey {
 
 export type RegValues = readonly [number, number, number, number];
 
+const SLOTS = new WeakMap<CpuidTable, Map<number, Map<number, number>>>();
+
 export class CpuidTable {
   /** Sorted by leaf, then sub-leaf (`null` first). */
   readonly keys: readonly LeafKey[];
   /** `regs[4*i + r]` is register r (eax, ebx, ecx, edx) of `keys[i]`. */
   readonly regs: Uint32Array;
-  private readonly slots: Map<number, Map<number, number>>;
-
   private constructor(keys: LeafKey[], regs: Uint32Array) {
     this.keys = keys;
     this.regs = regs;
-    this.slots = new Map();
-    keys.forEach((k, i) => {
-      let bySub = this.slots.get(k.leaf);
-      if (!bySub) this.slots.set(k.leaf, (bySub = new Map()));
+  }
+
+  /**
+   * Leaf -> sub-leaf code -> index, built on first lookup: a 112-CPU dump is parsed more
+   * often than each of its tables is queried, and this map was most of a table's cost.
+   * Kept outside the object so that a frozen table still works.
+   */
+  private get slots(): Map<number, Map<number, number>> {
+    const cached = SLOTS.get(this);
+    if (cached) return cached;
+    const slots = new Map<number, Map<number, number>>();
+    this.keys.forEach((k, i) => {
+      let bySub = slots.get(k.leaf);
+      if (!bySub) slots.set(k.leaf, (bySub = new Map()));
       bySub.set(subleafCode(k.subleaf), i);
     });
+    SLOTS.set(this, slots);
+    return slots;
   }
 
   static readonly empty = new CpuidTable([], new Uint32Array(0));
@@ -39,9 +51,18 @@ export class CpuidTable {
    * without sub-leaves). A later entry for the same key replaces an earlier one.
    */
   static fromEntries(entries: Iterable<CpuidEntry>): CpuidTable {
+    const list = Array.isArray(entries) ? (entries as readonly CpuidEntry[]) : [...entries];
+    // Fast path: dumps list leaves in ascending order, so usually there is nothing to sort
+    // or de-duplicate.
+    let ascending = true;
+    for (let i = 1; i < list.length && ascending; i++) ascending = compareLeafKey(list[i - 1]!, list[i]!) < 0;
+    if (ascending) return CpuidTable.fromSorted(list);
     const byKey = new Map<string, CpuidEntry>();
-    for (const e of entries) byKey.set(`${e.leaf}:${subleafCode(e.subleaf)}`, e);
-    const sorted = [...byKey.values()].sort(compareLeafKey);
+    for (const e of list) byKey.set(`${e.leaf}:${subleafCode(e.subleaf)}`, e);
+    return CpuidTable.fromSorted([...byKey.values()].sort(compareLeafKey));
+  }
+
+  private static fromSorted(sorted: readonly CpuidEntry[]): CpuidTable {
     const regs = new Uint32Array(sorted.length * 4);
     sorted.forEach((e, i) => {
       regs[4 * i] = e.eax >>> 0;

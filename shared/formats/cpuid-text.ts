@@ -1,0 +1,279 @@
+// Line scanning shared by the text CPUID readers (cpuid -r, AIDA64, libcpuid, kcpuid).
+// Dumps run to a megabyte (the InstLatx64 Emerald Rapids dump: 906 KB, 20 068 lines) and
+// must parse in a few milliseconds, so the readers walk the text with indexOf/charCodeAt
+// instead of splitting it into line strings and running regular expressions per line.
+
+import { FormatError, shorten } from '../model/errors';
+
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_GT = 62;
+
+/** HEX_VALUE[c] = value of hex digit character code c (< 128), else -1. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[65 + i] = 10 + i;
+  HEX_VALUE[97 + i] = 10 + i;
+}
+
+/** Value of a hex digit character code, or -1. */
+export function hexDigit(c: number): number {
+  return c < 128 && c >= 0 ? HEX_VALUE[c]! : -1;
+}
+
+/**
+ * Fast path for the AIDA64 register list `EAX-EBX-ECX-EDX` (also blank-separated): reads
+ * four hex numbers of 1-8 digits from `pos` into `out`. Returns the offset after the last
+ * one, or -1 if the text does not match exactly (the caller then reports the detail).
+ */
+export function scanFourHex(text: string, pos: number, end: number, out: number[]): number {
+  let p = pos;
+  for (let r = 0; r < 4; r++) {
+    if (r > 0) {
+      let sep = false;
+      while (p < end) {
+        const c = text.charCodeAt(p);
+        if (c === 45 /* - */ || c === 32 || c === 9) {
+          sep = true;
+          p++;
+        } else break;
+      }
+      if (!sep) return -1;
+    }
+    const s = p;
+    let v = 0;
+    while (p < end) {
+      const c = text.charCodeAt(p);
+      const d = c < 128 ? HEX_VALUE[c]! : -1;
+      if (d < 0) break;
+      v = v * 16 + d;
+      p++;
+    }
+    if (p === s || p - s > 8) return -1;
+    out[r] = v;
+  }
+  return p;
+}
+
+export function isDecimalDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Space, tab, or a stray CR/form feed/vertical tab inside a line. */
+export function isBlank(c: number): boolean {
+  return c === CH_SPACE || c === CH_TAB || c === CH_CR || c === 11 || c === 12;
+}
+
+/**
+ * Walks a text line by line (LF or CRLF; a text with only lone CRs is read as CR-separated)
+ * and scans inside the current line. `pos` is the scan position; it never passes `end`.
+ */
+export class LineCursor {
+  readonly text: string;
+  /** 1-based number of the current line (0 before the first `nextLine()`). */
+  no = 0;
+  /** Offset of the first character of the current line. */
+  start = 0;
+  /** Offset just after the last character of the current line (line end and CR excluded). */
+  end = 0;
+  /** Scan position inside the current line. */
+  pos = 0;
+  /** Digits read by the last `hex()` / `dec()` call. */
+  digits = 0;
+  private next = 0;
+  private readonly sep: string;
+
+  constructor(text: string) {
+    this.text = text;
+    // Old Mac line ends: no LF at all but CRs. Anything else splits on LF (CRLF trimmed).
+    this.sep = text.indexOf('\n') < 0 && text.indexOf('\r') >= 0 ? '\r' : '\n';
+  }
+
+  /** Moves to the next line; false at the end of the text. */
+  nextLine(): boolean {
+    const t = this.text;
+    if (this.next > t.length || (this.next === t.length && this.no > 0)) return false;
+    if (this.next === t.length && t.length === 0) return false;
+    const nl = t.indexOf(this.sep, this.next);
+    const lineEnd = nl < 0 ? t.length : nl;
+    this.start = this.next;
+    let e = lineEnd;
+    if (e > this.start && t.charCodeAt(e - 1) === CH_CR) e--;
+    this.end = e;
+    this.pos = this.start;
+    this.next = nl < 0 ? t.length + 1 : nl + 1;
+    this.no++;
+    return true;
+  }
+
+  /** The current line's text (for messages and the rare slow path). */
+  line(): string {
+    return this.text.slice(this.start, this.end);
+  }
+
+  /** The rest of the current line from `pos`. */
+  rest(): string {
+    return this.text.slice(this.pos, this.end);
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  peek(): number {
+    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
+  }
+
+  /** Skips spaces and tabs; returns how many were skipped. */
+  skipBlanks(): number {
+    const s = this.pos;
+    while (this.pos < this.end && isBlank(this.text.charCodeAt(this.pos))) this.pos++;
+    return this.pos - s;
+  }
+
+  /** Skips indentation and e-mail/Markdown quote markers (`> `, `>> `, `> > `). */
+  skipIndent(): void {
+    while (this.pos < this.end) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c === CH_GT || isBlank(c)) this.pos++;
+      else break;
+    }
+  }
+
+  /** True (and consumes it) if the line continues with `s` (ASCII, case-sensitive). */
+  eat(s: string): boolean {
+    if (this.end - this.pos < s.length || !this.text.startsWith(s, this.pos)) return false;
+    this.pos += s.length;
+    return true;
+  }
+
+  /** True (and consumes it) if the line continues with `s`, ignoring ASCII case (`s` lower case). */
+  eatCI(s: string): boolean {
+    if (this.end - this.pos < s.length) return false;
+    const t = this.text;
+    for (let i = 0; i < s.length; i++) {
+      const c = t.charCodeAt(this.pos + i);
+      const w = s.charCodeAt(i);
+      if (c !== w && (c | 0x20) !== w) return false;
+    }
+    this.pos += s.length;
+    return true;
+  }
+
+  /** Consumes one character if it is `c`. */
+  eatChar(c: number): boolean {
+    if (this.pos < this.end && this.text.charCodeAt(this.pos) === c) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Reads hex digits, with an optional `0x` prefix when `prefix` is true. Returns the value
+   * (unsigned 32-bit) and sets `digits`; returns -1 when there is no digit or more than 8.
+   */
+  hex(prefix = false): number {
+    const t = this.text;
+    const end = this.end;
+    const save = this.pos;
+    let p = save;
+    if (prefix && end - p >= 2 && t.charCodeAt(p) === 48 && (t.charCodeAt(p + 1) | 0x20) === 120) p += 2;
+    const first = p;
+    let v = 0;
+    let significant = 0;
+    while (p < end) {
+      const c = t.charCodeAt(p);
+      const d = c < 128 ? HEX_VALUE[c]! : -1;
+      if (d < 0) break;
+      // Leading zeros do not count towards the 8-digit limit.
+      if (significant > 0 || d !== 0) significant++;
+      v = v * 16 + d;
+      p++;
+    }
+    this.digits = p - first;
+    if (this.digits === 0) return -1;
+    this.pos = p;
+    return significant > 8 ? -1 : v >>> 0;
+  }
+
+  /** Reads a decimal number (at most 9 digits); -1 when there is none. Sets `digits`. */
+  dec(): number {
+    const t = this.text;
+    const s = this.pos;
+    let v = 0;
+    while (this.pos < this.end && isDecimalDigit(t.charCodeAt(this.pos)) && this.pos - s < 9) {
+      v = v * 10 + (t.charCodeAt(this.pos) - 48);
+      this.pos++;
+    }
+    this.digits = this.pos - s;
+    return this.digits === 0 ? -1 : v;
+  }
+
+  /** A FormatError at the current line. */
+  error(file: string, expected: string, format: string, found: string = this.line()): FormatError {
+    return new FormatError(file, this.no, expected, shorten(found.trim()), format);
+  }
+}
+
+/** First non-blank line of a text (number and text), for "nothing found" errors. */
+export function firstNonBlankLine(text: string): { no: number; text: string } | null {
+  const c = new LineCursor(text);
+  while (c.nextLine()) {
+    c.skipBlanks();
+    if (!c.atEnd()) return { no: c.no, text: c.line() };
+  }
+  return null;
+}
+
+/**
+ * The error for a text in which a reader found nothing of its format: line 0 for an empty
+ * (or all-blank) file, else the first non-blank line.
+ */
+export function nothingFound(file: string, text: string, expected: string, format: string): FormatError {
+  const first = firstNonBlankLine(text);
+  if (!first) return new FormatError(file, 0, expected, 'an empty file', format);
+  return new FormatError(file, first.no, expected, shorten(first.text.trim()), format);
+}
+
+/** The first `maxBytes` of a text, cut at a line end; detectors look only at the head. */
+export function head(text: string, maxBytes = 65536): string {
+  if (text.length <= maxBytes) return text;
+  const nl = text.lastIndexOf('\n', maxBytes);
+  return text.slice(0, nl > 0 ? nl : maxBytes);
+}
+
+/** Lines of a (short) head text, with indentation and quote markers removed. */
+export function headLines(text: string, maxLines = 400): string[] {
+  const out: string[] = [];
+  const c = new LineCursor(head(text));
+  while (out.length < maxLines && c.nextLine()) {
+    c.skipIndent();
+    out.push(c.rest());
+  }
+  return out;
+}
+
+/** Counts, per CPU id, a new unique id when a dump repeats one; says which were renumbered. */
+export class CpuIdAllocator {
+  private readonly used = new Set<number>();
+  private max = -1;
+
+  /** Returns `wanted` if free, else the next id above every id used so far. */
+  take(wanted: number | null): { id: number; renumbered: boolean } {
+    let id = wanted ?? this.max + 1;
+    let renumbered = false;
+    if (id < 0 || this.used.has(id)) {
+      id = this.max + 1;
+      renumbered = wanted !== null;
+    }
+    this.used.add(id);
+    if (id > this.max) this.max = id;
+    return { id, renumbered };
+  }
+}
+
+export const LF = CH_LF;
