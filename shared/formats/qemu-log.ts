@@ -168,7 +168,9 @@ export const qemuLog: InputFormat<QemuLogInput> = {
     let cmdline: QemuLogInput['cmdline'];
     if (cmd) {
       try {
-        cmdline = parseQemuCommandLine(cmd.text, name, 'qemu-cmdline');
+        const c = parseQemuCommandLine(cmd.text, name, 'qemu-cmdline');
+        // `qemu-system-x86_64 --version` in a pasted session is not the VM's command line.
+        if (c.cpu || c.machine || c.tdxGuest) cmdline = c;
       } catch (e) {
         warnings.push({ line: cmd.line, message: `the command line in the log could not be read (${e instanceof Error ? e.message : String(e)})` });
       }
