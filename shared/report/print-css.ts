@@ -1,14 +1,22 @@
 // The print stylesheet, inlined into the report HTML. Light fills that print as light greys;
 // severities and classes are told apart by words, borders and patterns as well as colour.
 // Tables repeat their header on every page (thead as table-header-group) and never split a
-// row (break-inside: avoid). Only system fonts: nothing is fetched.
+// row (break-inside: avoid). Page numbers sit in @page margin boxes (print-layout.ts).
+// Only system fonts: nothing is fetched.
 
+import { cssString } from './print-layout';
 import type { PrintLayout } from './print-layout';
+
+const FOOTER_STYLE = 'font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 7.5pt; color: #4b5563; vertical-align: middle;';
 
 export function printCss(layout: PrintLayout): string {
   const m = layout.marginMm;
   return `
-@page { size: ${layout.pageName}; margin: ${m.top}mm ${m.right}mm ${m.bottom}mm ${m.left}mm; }
+@page {
+  size: ${layout.pageName}; margin: ${m.top}mm ${m.right}mm ${m.bottom}mm ${m.left}mm;
+  @bottom-left { content: ${cssString(layout.footerText)}; ${FOOTER_STYLE} text-align: left; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); ${FOOTER_STYLE} text-align: right; }
+}
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; font-family: "DejaVu Sans", "Helvetica Neue", Helvetica, Arial, sans-serif; font-size: 8.5pt; line-height: 1.35; color: #111827; background: #ffffff; }
@@ -26,12 +34,13 @@ tfoot { display: table-footer-group; }
 tr, .keep { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 0.5pt solid #9ca3af; padding: 0.6mm 1.2mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f3f4f6; font-weight: bold; }
-td.v, th.v { text-align: center; width: 6mm; padding-left: 0.4mm; padding-right: 0.4mm; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+td.v, th.v { text-align: center; width: 6mm; padding-left: 0.4mm; padding-right: 0.4mm; white-space: nowrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 td.v1 { font-weight: bold; background: #eef2ff; }
 td.vnull { color: #9ca3af; }
 td.addr { white-space: nowrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 7.5pt; }
 td.cls { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 7pt; }
 td.num { text-align: right; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
 td.mark { text-align: center; width: 5mm; font-weight: bold; }
 table.kv th { width: 38mm; }
 .badge { display: inline-block; border: 0.8pt solid #111827; border-radius: 1mm; padding: 0 1.2mm; font-size: 7pt; font-weight: bold; letter-spacing: 0.03em; background: #ffffff; }
@@ -59,6 +68,7 @@ ul.assumptions { margin: 0 0 2mm; padding-left: 5mm; }
 .legend span { display: inline-flex; align-items: center; gap: 1.2mm; font-size: 7.5pt; }
 .legend svg.swatch { flex: none; }
 svg.register-map { display: block; break-inside: avoid; margin: 0 0 3mm; }
+.map-head { break-inside: avoid; }
 .note { color: #374151; font-style: italic; }
 .title-block { border-bottom: 2pt solid #111827; margin-bottom: 3mm; padding-bottom: 2mm; }
 `;

@@ -5,7 +5,8 @@
 //
 // A long map is cut into chunks of at most CHUNK_ROWS strips per column, two columns per
 // chunk, each chunk its own <svg>: a print page can then break between chunks instead of
-// through a picture. Every chunk scales to the width of its container (viewBox, width 100%).
+// through a picture. A two-column chunk scales to the width of its container (viewBox,
+// width 100%); a one-column chunk to the same cell size.
 
 import { BIT_CLASSES } from '../engine/types';
 import type { BitClass } from '../engine/types';
@@ -15,7 +16,7 @@ import { escapeHtml } from './escape';
 import type { RegisterCell, RegisterMap, RegisterStrip } from './model';
 import { registerLabel } from './text';
 
-const LABEL_W = 80;
+const LABEL_W = 96;
 const CELL_W = 10;
 const CELL_H = 13;
 const ROW_PITCH = 15;
@@ -48,8 +49,9 @@ function styleOf(cell: RegisterCell): ClassStyle {
 
 function cellSvg(cell: RegisterCell, x: number, y: number, prefix: string): string {
   const style = styleOf(cell);
-  const stroke = cell.class === null ? '#d1d5db' : '#9ca3af';
-  let out = `<rect x="${x}" y="${y}" width="${CELL_W}" height="${CELL_H}" fill="${style.fill}" stroke="${stroke}" stroke-width="0.5"/>`;
+  // Undescribed bits: a faint dotted outline, so a plain NATIVE cell (solid outline) differs.
+  const outline = cell.class === null ? 'stroke="#9ca3af" stroke-width="0.4" stroke-dasharray="1 1"' : 'stroke="#6b7280" stroke-width="0.5"';
+  let out = `<rect x="${x}" y="${y}" width="${CELL_W}" height="${CELL_H}" fill="${style.fill}" ${outline}/>`;
   if (style.pattern !== 'none') {
     out += `<rect x="${x}" y="${y}" width="${CELL_W}" height="${CELL_H}" fill="url(#${patternId(prefix, style.pattern)})"/>`;
   }
@@ -65,7 +67,7 @@ function cellSvg(cell: RegisterCell, x: number, y: number, prefix: string): stri
 }
 
 function stripSvg(strip: RegisterStrip, x: number, y: number, prefix: string): string {
-  let out = `<text x="${x + LABEL_W - 6}" y="${y + CELL_H - 3}" font-size="9" text-anchor="end" fill="#111827">${escapeHtml(
+  let out = `<text x="${x + LABEL_W - 5}" y="${y + CELL_H - 3}" font-size="8.5" text-anchor="end" fill="#111827">${escapeHtml(
     registerLabel(strip.leaf, strip.subleaf, strip.reg),
   )}</text>`;
   for (let bit = 31; bit >= 0; bit--) {
@@ -150,15 +152,19 @@ export function renderRegisterMapSvgs(map: RegisterMap, idPrefix = 'rm'): string
     const prefix = `${idPrefix}${i + 1}`;
     const kinds = new Set<PatternKind>();
     for (const p of chunk.placed) for (const c of p.strip.cells) kinds.add(styleOf(c).pattern);
+    // A one-column chunk keeps the cell size of a two-column one.
+    const twoColumns = chunk.placed.some((p) => p.column === 1);
     let body = headerSvg(0);
-    if (chunk.placed.some((p) => p.column === 1)) body += headerSvg(COL_W + COL_GAP);
+    if (twoColumns) body += headerSvg(COL_W + COL_GAP);
     for (const p of chunk.placed) body += stripSvg(p.strip, p.column === 0 ? 0 : COL_W + COL_GAP, p.y, prefix);
     const height = chunk.height + 2;
+    const width = twoColumns ? WIDTH : COL_W;
+    const scale = twoColumns ? '100%' : `${Math.round((COL_W / WIDTH) * 1000) / 10}%`;
     const first = chunk.placed[0]!.strip;
     const last = chunk.placed[chunk.placed.length - 1]!.strip;
     const title = `${map.caption}: ${registerLabel(first.leaf, first.subleaf, first.reg)} to ${registerLabel(last.leaf, last.subleaf, last.reg)}`;
     return (
-      `<svg xmlns="http://www.w3.org/2000/svg" class="register-map" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" ${FONT}>` +
+      `<svg xmlns="http://www.w3.org/2000/svg" class="register-map" viewBox="0 0 ${width} ${height}" width="${scale}" role="img" ${FONT}>` +
       `<title>${escapeHtml(title)}</title>${patternDefs(prefix, kinds)}${body}</svg>`
     );
   });

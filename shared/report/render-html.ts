@@ -7,9 +7,9 @@ import { escapeHtml } from './escape';
 import type { Report, ReportRow, ReportSection, ReportTable, ValueColumn } from './model';
 import { printCss } from './print-css';
 import { printLayout } from './print-layout';
-import type { PageSize } from './print-layout';
+import type { PageSize, PrintLayout } from './print-layout';
 import { classesInMap, renderRegisterMapSvgs, renderSwatchSvg } from './register-map-svg';
-import { CLASS_MEANING, formatCell, plural, rowAddress } from './text';
+import { CLASS_MEANING, formatCell, KIND_LABEL, plural, rowAddress } from './text';
 
 export interface HtmlOptions {
   readonly page?: PageSize;
@@ -24,12 +24,6 @@ function breakable(text: string): string {
   return t(text).replace(/([_,.])/g, '$1<wbr>');
 }
 
-const KIND_LABEL: Readonly<Record<Report['kind'], string>> = {
-  reconcile: 'Reconciliation',
-  diff: 'Comparison of two sources',
-  'module-diff': 'Comparison of two TDX module versions',
-  baseline: 'Baseline of several hosts',
-};
 
 function badge(severity: string): string {
   return `<span class="badge">${t(severity.toUpperCase())}</span>`;
@@ -60,7 +54,7 @@ function bitTable(rows: readonly ReportRow[], columns: readonly ValueColumn[], w
     if (showClass) body += `<td class="cls">${r.class === null ? '' : breakable(r.class)}</td>`;
     if (showGates) body += `<td class="cls">${breakable(r.gates.join(', '))}</td>`;
     for (const c of columns) body += valueCell(r.values[c.key] ?? null);
-    if (showDecided) body += `<td>${r.decidedBy === null ? '' : t(r.decidedBy)}</td>`;
+    if (showDecided) body += `<td class="nowrap">${r.decidedBy === null ? '' : t(r.decidedBy)}</td>`;
     body += '</tr>';
   }
   return `<table class="bits"><thead>${head}</thead><tbody>${body}</tbody></table>`;
@@ -85,7 +79,7 @@ function inputsSection(r: Report): string {
     rows +=
       `<tr><td class="num">${n + 1}</td><td><div>${t(i.path)}</div>` +
       (i.detail !== null ? `<div class="note">${t(i.detail)}</div>` : '') +
-      `<div class="hash">SHA-256 ${t(i.sha256)}</div></td><td>${t(i.format)}</td><td>${t(i.layer)}</td></tr>`;
+      `<div class="hash">SHA-256 ${t(i.sha256)}</div></td><td class="nowrap">${t(i.format)}</td><td class="nowrap">${t(i.layer)}</td></tr>`;
   });
   const table = rows
     ? `<table><thead><tr><th>#</th><th>File</th><th>Format</th><th>Layer</th></tr></thead><tbody>${rows}</tbody></table>`
@@ -164,9 +158,11 @@ function mapSection(r: Report): string {
   if (unclassified) legend.push(`<span>${renderSwatchSvg(null, 'lgn')}no class / not described</span>`);
   legend.push(`<span>${renderSwatchSvg('one', 'lg1')}${t(map.valueMeaning)}</span>`);
   legend.push(`<span>${renderSwatchSvg('marked', 'lgm')}${t(map.markMeaning)}</span>`);
+  const [first, ...rest] = renderRegisterMapSvgs(map, 'rm');
+  // The heading, legend and first chunk stay together: no heading alone at a page end.
   return (
-    `<section id="register-map"><h2>Register map</h2><p class="note">${t(map.caption)}.</p>` +
-    `<div class="legend">${legend.join('')}</div>${renderRegisterMapSvgs(map, 'rm').join('')}</section>`
+    `<section id="register-map"><div class="map-head"><h2>Register map</h2><p class="note">${t(map.caption)}.</p>` +
+    `<div class="legend">${legend.join('')}</div>${first ?? ''}</div>${rest.join('')}</section>`
   );
 }
 
@@ -176,9 +172,14 @@ function tableSection(id: string, table: ReportTable, columns: readonly ValueCol
   return `<section id="${id}"><h2>${t(table.title)}</h2>${note}${table.rows.length ? columnLegend(columns) : ''}${body}</section>`;
 }
 
+/** Page layout of a report: its footer names the generator, the kind and the date. */
+export function reportPrintLayout(report: Report, page: PageSize): PrintLayout {
+  return printLayout(page, `${report.generator} · ${KIND_LABEL[report.kind]} · ${report.date}`);
+}
+
 /** The report as one self-contained HTML document, ready to print. */
 export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
-  const layout = printLayout(opts.page ?? 'a4', report.title, report.date);
+  const layout = reportPrintLayout(report, opts.page ?? 'a4');
   const parts = [
     titleBlock(report),
     inputsSection(report),

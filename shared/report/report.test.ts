@@ -9,7 +9,8 @@ import { renderMarkdown } from './render-markdown';
 import { renderRegisterMapSvgs } from './register-map-svg';
 import { isReportDate } from './text';
 import { sampleReconciliation } from './testing.fixture';
-import { electronPrintToPdfOptions, printLayout } from './print-layout';
+import { cssString, electronPrintToPdfOptions, printLayout } from './print-layout';
+import { reportPrintLayout } from './render-html';
 
 const DATE = '2026-01-01';
 
@@ -122,8 +123,8 @@ describe('renderers', () => {
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
     for (const id of ['inputs', 'context', 'summary', 'sections', 'register-map', 'differences', 'appendix']) expect(html).toContain(`id="${id}"`);
     expect(html).toContain('a'.repeat(64));
-    expect(html).toContain('@page { size: A4;');
-    expect(renderHtml(report, { page: 'letter' })).toContain('@page { size: Letter;');
+    expect(html).toMatch(/@page {\s*size: A4;/);
+    expect(renderHtml(report, { page: 'letter' })).toMatch(/@page {\s*size: Letter;/);
     expect(html).toContain('thead { display: table-header-group; }');
   });
 
@@ -164,9 +165,11 @@ describe('hostile strings from inputs', () => {
     expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     // A pipe in a name cannot end a table cell.
     expect(md).toContain('\\|\\`\\*');
-    const footer = printLayout('a4', report.title, report.date).footerTemplate;
+    const footer = printLayout('a4', report.title).footerTemplate;
     expect(footer).not.toContain('<script');
     expect(footer).toContain('&lt;script&gt;');
+    // The same text as a CSS string cannot leave its string or the style element.
+    expect(cssString(report.title)).toMatch(/^"[^"\\<>]*(?:\\[0-9a-f]+ [^"\\<>]*)*"$/);
   });
 
   it('survive JSON unchanged', () => {
@@ -205,12 +208,18 @@ describe('escaping', () => {
 });
 
 describe('print layout', () => {
-  it('gives Electron the same page and margins as the CSS', () => {
-    const layout = printLayout('letter', 'T', DATE);
+  it('gives Electron the same page and margins as the CSS, whose margin boxes number the pages', () => {
+    const report = reconcileReport(sampleReconciliation(), { date: DATE, generator: 'tdx-cpuid 0.1.0' });
+    const layout = reportPrintLayout(report, 'letter');
+    expect(layout.footerText).toBe('tdx-cpuid 0.1.0 · Reconciliation · 2026-01-01');
     const opts = electronPrintToPdfOptions(layout);
-    expect(opts.pageSize).toBe('Letter');
+    expect(opts).toMatchObject({ pageSize: 'Letter', displayHeaderFooter: false, preferCSSPageSize: true });
     expect(opts.margins.bottom).toBeCloseTo(16 / 25.4, 3);
-    expect(opts.footerTemplate).toContain('class="pageNumber"');
-    expect(opts.footerTemplate).toContain('class="totalPages"');
+    const html = renderHtml(report, { page: 'letter' });
+    expect(html).toContain('@bottom-right { content: "Page " counter(page) " of " counter(pages);');
+    expect(html).toContain('@bottom-left { content: "tdx-cpuid 0.1.0 \\b7  Reconciliation \\b7  2026-01-01";');
+    // The fallback footer template for Chromium < 131 says the same.
+    expect(layout.footerTemplate).toContain('class="pageNumber"');
+    expect(layout.footerTemplate).toContain('class="totalPages"');
   });
 });

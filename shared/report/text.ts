@@ -3,7 +3,14 @@
 
 import { formatBit, formatField, hexLeaf } from '../model/address';
 import type { BitClass } from '../engine/types';
-import type { CellValue, ReportRow } from './model';
+import type { CellValue, ReportKind, ReportRow } from './model';
+
+export const KIND_LABEL: Readonly<Record<ReportKind, string>> = {
+  reconcile: 'Reconciliation',
+  diff: 'Comparison of two sources',
+  'module-diff': 'Comparison of two TDX module versions',
+  baseline: 'Baseline of several hosts',
+};
 
 /** `7.0.EBX[16]` or `0x80000008.EAX[7:0]`. */
 export function rowAddress(row: ReportRow): string {

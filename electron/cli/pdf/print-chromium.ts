@@ -1,0 +1,81 @@
+// Prints the report HTML with a system Chromium (or Chrome/Edge) through playwright-core:
+// headless, no network, JavaScript off for the page.
+// playwright-core is loaded only when a PDF is asked for, and is not bundled into the CLI
+// (a non-literal import), so other commands start without it.
+
+import type * as PlaywrightModule from 'playwright-core';
+import { MARGIN_BOXES_SINCE_CHROMIUM } from '../../../shared/report/print-layout';
+import type { PrintLayout } from '../../../shared/report/print-layout';
+
+/** Flags that keep a headless print quiet and offline (no updates, sync or first-run UI). */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-extensions',
+  '--disable-default-apps',
+  '--mute-audio',
+] as const;
+
+type Playwright = typeof PlaywrightModule;
+
+async function loadPlaywright(): Promise<Playwright> {
+  const name = 'playwright-core';
+  try {
+    return (await import(name)) as Playwright;
+  } catch (e) {
+    throw new Error(`cannot load ${name} to drive Chromium (${e instanceof Error ? e.message : String(e)}); reinstall the workbench's dependencies`, {
+      cause: e,
+    });
+  }
+}
+
+export interface ChromiumPrintTimes {
+  launchMs: number;
+  renderMs: number;
+}
+
+/** Prints `html` to PDF bytes with the Chromium at `executablePath`. */
+export async function printWithChromium(
+  html: string,
+  layout: PrintLayout,
+  executablePath: string,
+  times?: ChromiumPrintTimes,
+): Promise<Uint8Array> {
+  const { chromium } = await loadPlaywright();
+  const t0 = performance.now();
+  const browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS], timeout: 60_000 });
+  try {
+    const t1 = performance.now();
+    // No script runs in the report: JavaScript is off, the context is offline, and the
+    // document's own CSP forbids everything but inline style and data: images.
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true, acceptDownloads: false, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.setContent(html, { waitUntil: 'load', timeout: 60_000 });
+    const m = layout.marginMm;
+    // The HTML numbers its pages with @page margin boxes; an older Chromium ignores them and
+    // gets the equivalent footer template instead.
+    const major = Number.parseInt(browser.version(), 10);
+    const oldChromium = Number.isFinite(major) && major < MARGIN_BOXES_SINCE_CHROMIUM;
+    const pdf = await page.pdf({
+      format: layout.pageName,
+      preferCSSPageSize: true,
+      printBackground: true,
+      displayHeaderFooter: oldChromium,
+      ...(oldChromium ? { headerTemplate: layout.headerTemplate, footerTemplate: layout.footerTemplate } : {}),
+      margin: { top: `${m.top}mm`, right: `${m.right}mm`, bottom: `${m.bottom}mm`, left: `${m.left}mm` },
+      outline: true,
+    });
+    if (times) {
+      times.launchMs = t1 - t0;
+      times.renderMs = performance.now() - t1;
+    }
+    return new Uint8Array(pdf);
+  } finally {
+    await browser.close();
+  }
+}
