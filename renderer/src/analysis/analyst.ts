@@ -1,0 +1,234 @@
+// The analysis behind the worker: ingestion (shared/ingest) of the session's files with
+// the user's overrides, the reconciliation (shared/engine) under the context, and the
+// comparisons. Ingestion is cached by the inputs' identity, so a context change ("what
+// if") only reconciles again.
+
+import { ingest } from '../../../shared/ingest/ingest';
+import type { IngestOverride, IngestResult } from '../../../shared/ingest/types';
+import { FORMATS } from '../../../shared/formats/registry';
+import { moduleVersions } from '../../../shared/knowledge/tdx-module/module-table';
+import { kvmVersions } from '../../../shared/knowledge/kvm/kvm-knowledge';
+import { qemuVersions } from '../../../shared/knowledge/qemu/qemu-knowledge';
+import type { EngineInputs, Reconciliation } from '../../../shared/engine/types';
+import type { CpuidDump } from '../../../shared/model/dump';
+import { bitKey, formatBit } from '../../../shared/model/address';
+import type { SourceFile } from '../../../shared/model/source';
+import type { Analyst } from './analyst-types';
+import type { OperationName, Operations } from './protocol';
+import type {
+  AnalyseRequest,
+  AnalysisInput,
+  AnalysisResult,
+  BaselineRequest,
+  BaselineResult,
+  BaselineRow,
+  Catalog,
+  CompareRequest,
+  CompareResult,
+  InputReport,
+  Progress,
+} from './types';
+import { missingLayers, reportForClassified, reportForProblem } from './input-report';
+import { juxtapose } from './juxtapose';
+import { reconcile, ruleInfos } from './engine';
+
+interface Ingested {
+  readonly signature: string;
+  readonly result: IngestResult;
+  /** Input id → the unique path it was ingested under. */
+  readonly pathOf: ReadonlyMap<string, string>;
+  readonly reports: readonly InputReport[];
+}
+
+function signatureOf(inputs: readonly AnalysisInput[]): string {
+  return inputs.map((i) => `${i.id}|${i.sha256}|${i.path}|${i.format ?? ''}|${i.layer ?? ''}|${i.disabled ? 1 : 0}`).join('\n');
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function describeHost(d: CpuidDump | undefined, path: string): string {
+  const name = path.split('/').pop() ?? path;
+  return d?.meta.brand ? `${name} (${d.meta.brand})` : name;
+}
+
+export function createAnalyst(): Analyst {
+  let cached: Ingested | null = null;
+
+  function ingestInputs(inputs: readonly AnalysisInput[], progress: (p: Progress) => void): Ingested {
+    const signature = signatureOf(inputs);
+    if (cached && cached.signature === signature) return cached;
+    progress({ done: 0, total: 3, label: `Reading ${inputs.length} input${inputs.length === 1 ? '' : 's'}` });
+    // Paths must be unique for ingestion (overrides are keyed by path): two files of the
+    // same name from different reports are told apart by a suffix.
+    const used = new Map<string, number>();
+    const pathOf = new Map<string, string>();
+    const files: SourceFile[] = [];
+    const overrides: Record<string, IngestOverride> = {};
+    for (const i of inputs) {
+      const n = (used.get(i.path) ?? 0) + 1;
+      used.set(i.path, n);
+      const path = n === 1 ? i.path : `${i.path} (${n})`;
+      pathOf.set(i.id, path);
+      files.push({ path, sha256: i.sha256, size: i.size, text: i.text });
+      if (i.format || i.layer || i.disabled) {
+        overrides[path] = {
+          ...(i.format ? { format: i.format } : {}),
+          ...(i.disabled ? { role: 'ignore' as const } : i.layer ? { role: i.layer } : {}),
+        };
+      }
+    }
+    const result = ingest(files, { overrides });
+    const reports: InputReport[] = [];
+    for (const i of inputs) {
+      const path = pathOf.get(i.id)!;
+      const forced = { format: !!i.format, layer: !!i.layer };
+      const ci = result.inputs.find((c) => c.sources.some((s) => s.path === path));
+      if (ci) {
+        reports.push({ ...reportForClassified(i.id, ci, result.conflicts, forced, !!i.disabled), path: i.path });
+        continue;
+      }
+      const problem = result.unrecognized.find((p) => p.path === path) ?? { path, message: 'not read' };
+      reports.push({ ...reportForProblem(i.id, problem, forced), path: i.path });
+    }
+    cached = { signature, result, pathOf, reports };
+    return cached;
+  }
+
+  function hostDump(ing: Ingested, id: string): { dump: CpuidDump; path: string } {
+    const path = ing.pathOf.get(id);
+    const ci = path ? ing.result.inputs.find((c) => c.sources.some((s) => s.path === path)) : undefined;
+    if (!ci || ci.parsed.kind !== 'cpuid') throw new Error('that input is not a readable CPUID dump');
+    return { dump: ci.parsed, path: ci.path };
+  }
+
+  /** The inputs with one host as the platform and no captures tied to another host. */
+  function withHost(ei: EngineInputs, dump: CpuidDump): EngineInputs {
+    return { hosts: [dump], kvm: [], sources: ei.sources, ...(ei.dmesg ? { dmesg: ei.dmesg } : {}), ...(ei.qemuCmdline ? { qemuCmdline: ei.qemuCmdline } : {}) };
+  }
+
+  function analyse(req: AnalyseRequest, progress: (p: Progress) => void): AnalysisResult {
+    const t0 = now();
+    const ing = ingestInputs(req.inputs, progress);
+    const ei = ing.result.engineInputs;
+    const notes = ing.result.conflicts.map((c) => c.message);
+    let reconciliation: Reconciliation | null = null;
+    let failure: string | null = null;
+    if (ei.hosts.length === 0) {
+      failure =
+        req.inputs.length === 0
+          ? 'No inputs.'
+          : 'No host CPUID dump among the inputs: the analysis starts from the host CPU (cpuid -r, AIDA64, hwloc, libvirt XML...).';
+    } else {
+      progress({ done: 1, total: 3, label: 'Reconciling' });
+      try {
+        reconciliation = reconcile(ei, req.context);
+      } catch (e) {
+        failure = e instanceof Error ? e.message : String(e);
+      }
+    }
+    progress({ done: 3, total: 3, label: 'Done' });
+    return {
+      inputs: ing.reports,
+      missing: missingLayers(ing.result.manifest),
+      notes,
+      reconciliation,
+      failure,
+      elapsedMs: now() - t0,
+    };
+  }
+
+  function compare(req: CompareRequest, progress: (p: Progress) => void): CompareResult {
+    const ing = ingestInputs(req.inputs, progress);
+    const ei = ing.result.engineInputs;
+    if (req.mode === 'modules') {
+      if (ei.hosts.length === 0) throw new Error('comparing module versions needs a host CPUID dump');
+      progress({ done: 1, total: 3, label: `Reconciling with module ${req.a}` });
+      const a = reconcile(ei, { ...req.context, module: req.a });
+      progress({ done: 2, total: 3, label: `Reconciling with module ${req.b}` });
+      const b = reconcile(ei, { ...req.context, module: req.b });
+      const { rows, compared } = juxtapose(a, b);
+      const notes = [a, b]
+        .filter((r) => !r.context.module.exact)
+        .map((r) => `No table for ${r.context.module.requested}: the nearest older table ${r.context.module.table} is used.`);
+      return { mode: 'modules', aLabel: `module ${a.context.module.table}`, bLabel: `module ${b.context.module.table}`, rows, compared, notes };
+    }
+    if (req.mode === 'hosts') {
+      const ha = hostDump(ing, req.a);
+      const hb = hostDump(ing, req.b);
+      progress({ done: 1, total: 3, label: 'Reconciling host A' });
+      const a = reconcile(withHost(ei, ha.dump), req.context);
+      progress({ done: 2, total: 3, label: 'Reconciling host B' });
+      const b = reconcile(withHost(ei, hb.dump), req.context);
+      const { rows, compared } = juxtapose(a, b);
+      return {
+        mode: 'hosts',
+        aLabel: describeHost(ha.dump, ha.path),
+        bLabel: describeHost(hb.dump, hb.path),
+        rows,
+        compared,
+        notes: [`Both under module ${a.context.module.table}, kernel ${a.context.kernel}, QEMU ${a.context.qemu}, -cpu ${a.context.cpu}.`],
+      };
+    }
+    throw new Error('comparing two captures of one layer needs the diff of shared/compare, which is not available yet');
+  }
+
+  function baseline(req: BaselineRequest, progress: (p: Progress) => void): BaselineResult {
+    const ing = ingestInputs(req.inputs, progress);
+    const ei = ing.result.engineInputs;
+    const hosts = req.hosts.map((id) => ({ id, ...hostDump(ing, id) }));
+    const recs: Reconciliation[] = [];
+    hosts.forEach((h, i) => {
+      progress({ done: i, total: hosts.length, label: `Reconciling host ${i + 1} of ${hosts.length}` });
+      recs.push(reconcile(withHost(ei, h.dump), req.context));
+    });
+    const first = recs[0];
+    const rows: BaselineRow[] = [];
+    let compared = 0;
+    if (first) {
+      const maps = recs.map((r) => new Map(r.bits.map((b) => [bitKey(b), b])));
+      const keys = new Set(maps.flatMap((m) => [...m.keys()]));
+      compared = keys.size;
+      for (const key of keys) {
+        const values = maps.map((m) => m.get(key)?.values.td ?? null);
+        if (values.every((v) => v === values[0])) continue;
+        const row = maps.map((m) => m.get(key)).find(Boolean)!;
+        rows.push({ key, address: formatBit(row), name: row.name, values });
+      }
+    }
+    return {
+      hosts: hosts.map((h) => ({ id: h.id, label: describeHost(h.dump, h.path) })),
+      rows,
+      compared,
+      cpu: null,
+      notes: [],
+    };
+  }
+
+  function catalog(): Catalog {
+    return {
+      modules: moduleVersions().map((version) => ({ version })),
+      kernels: [...kvmVersions()],
+      qemus: [...qemuVersions()],
+      rules: ruleInfos(),
+      formats: FORMATS.map((f) => ({ id: f.id, title: f.title, role: f.role })),
+    };
+  }
+
+  return {
+    perform<K extends OperationName>(op: K, request: Operations[K]['request'], progress: (p: Progress) => void): Operations[K]['result'] {
+      switch (op) {
+        case 'catalog':
+          return catalog() as Operations[K]['result'];
+        case 'analyse':
+          return analyse(request as AnalyseRequest, progress) as Operations[K]['result'];
+        case 'compare':
+          return compare(request as CompareRequest, progress) as Operations[K]['result'];
+        case 'baseline':
+          return baseline(request as BaselineRequest, progress) as Operations[K]['result'];
+      }
+      throw new Error(`unknown operation ${String(op)}`);
+    },
+  };
+}

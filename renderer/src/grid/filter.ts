@@ -1,0 +1,100 @@
+// Filters of the reconciliation grid. Text search takes names (`avx512`, substring) and
+// addresses the ways engineers write them (`7.0.ebx`, `7.0.EBX[16]`, `0x80000008`,
+// `1.ecx.3`): an address term must match the start of an address, so `7.0.ebx` does not
+// also find `0x17.0.EBX`. Several words must all match.
+
+import type { BitClass } from '../../../shared/engine/types';
+import type { GridModel, RowItem } from './model';
+import { leafOptionKey } from './model';
+
+export interface GridFilters {
+  readonly differencesOnly: boolean;
+  readonly findingsOnly: boolean;
+  /** A class, or '' for all. */
+  readonly bitClass: BitClass | '';
+  /** A leaf option key (`7:0`), or '' for all. */
+  readonly leaf: string;
+  readonly text: string;
+  /** Only the bits of this finding (index into the findings), or null. */
+  readonly finding: number | null;
+}
+
+export const NO_FILTERS: GridFilters = {
+  differencesOnly: false,
+  findingsOnly: false,
+  bitClass: '',
+  leaf: '',
+  text: '',
+  finding: null,
+};
+
+export function filtersActive(f: GridFilters): boolean {
+  return f.differencesOnly || f.findingsOnly || f.bitClass !== '' || f.leaf !== '' || f.text.trim() !== '' || f.finding !== null;
+}
+
+interface Term {
+  readonly text: string;
+  readonly addressOnly: boolean;
+}
+
+/** Splits the search text into lower-case terms; address-looking terms match addresses only. */
+export function parseSearch(text: string): Term[] {
+  return text
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter((t) => t.length > 0)
+    .map((t) => {
+      // An address starts with a digit or `0x` (`7.0.ebx`, `0x80000008`, `1.ecx[3]`,
+      // `80000008h`); a name does not (`avx512f`, `f16c`).
+      const address = /^(0x[0-9a-f]*|[0-9][0-9a-f]*h?)(\.|\[|$)/.test(t);
+      if (!address) return { text: t, addressOnly: false };
+      const leaf = t.replace(/^([0-9a-f]+)h(?=\.|\[|$)/, '0x$1');
+      // `0x00000007` and `0x7` are the same leaf: the tokens carry both spellings.
+      return { text: leaf.replace(/^0x0+(?=[0-9a-f])/, '0x'), addressOnly: true };
+    });
+}
+
+function rowMatches(item: RowItem, terms: readonly Term[]): boolean {
+  for (const term of terms) {
+    const inAddress = item.tokens.includes(` ${term.text}`);
+    if (inAddress) continue;
+    if (term.addressOnly) return false;
+    if (item.nameLower.includes(term.text)) continue;
+    if (item.row.class.toLowerCase() === term.text) continue;
+    return false;
+  }
+  return true;
+}
+
+export interface FilteredGrid {
+  /** Indices into `model.items`: each visible row, preceded by its group header. */
+  readonly indices: readonly number[];
+  /** Visible rows (without group headers). */
+  readonly rows: number;
+}
+
+export function filterGrid(model: GridModel, filters: GridFilters): FilteredGrid {
+  const terms = parseSearch(filters.text);
+  const indices: number[] = [];
+  let rows = 0;
+  let lastGroup = -1;
+  const { items } = model;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.kind === 'group') continue;
+    const row = item.row;
+    if (filters.differencesOnly && !row.disagreement) continue;
+    if (filters.findingsOnly && item.findings.length === 0) continue;
+    if (filters.finding !== null && !item.findings.includes(filters.finding)) continue;
+    if (filters.bitClass && row.class !== filters.bitClass) continue;
+    if (filters.leaf && leafOptionKey(row.leaf, row.subleaf) !== filters.leaf) continue;
+    if (terms.length > 0 && !rowMatches(item, terms)) continue;
+    if (item.group !== lastGroup) {
+      indices.push(item.group);
+      lastGroup = item.group;
+    }
+    indices.push(i);
+    rows++;
+  }
+  return { indices, rows };
+}

@@ -1,2 +1,0 @@
-// Replaced by the Vue application (desktop issue).
-export const placeholder = true;

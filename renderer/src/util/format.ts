@@ -1,0 +1,29 @@
+// Number formatting shared by the views: hex with a fixed width so columns align.
+
+/** A layer value: `1`/`0` for bits, hex digits for fields, `–` when the layer has none. */
+export function formatValue(v: number | null, width: number, prefix = false): string {
+  if (v === null) return '–';
+  if (width === 1) return String(v);
+  const digits = Math.max(1, Math.ceil(width / 4));
+  return `${prefix ? '0x' : ''}${(v >>> 0).toString(16).padStart(digits, '0')}`;
+}
+
+export function hex32(v: number | null): string {
+  return v === null ? '–'.padEnd(10) : `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+export function hex64(v: bigint): string {
+  return `0x${v.toString(16)}`;
+}
+
+export function fms(cpu: { family: number | null; model: number | null; stepping: number | null; signature: number | null }): string {
+  if (cpu.family === null) return '–';
+  const sig = cpu.signature === null ? '' : ` (${(cpu.signature >>> 0).toString(16).toUpperCase()})`;
+  return `${cpu.family}/0x${(cpu.model ?? 0).toString(16)}/${cpu.stepping ?? '?'}${sig}`;
+}
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,42 @@
+// The analysis worker: parses inputs, reconciles, compares — off the UI thread.
+// Requests queue up; when several `analyse` (or `compare`, `baseline`) requests are
+// waiting, only the newest of each runs and the older ones are answered "superseded"
+// (typing in the context bar sends one request per keystroke).
+
+import { createAnalyst } from '../analysis/analyst';
+import type { WorkerReply, WorkerRequest } from '../analysis/protocol';
+
+const analyst = createAnalyst();
+const queue: WorkerRequest[] = [];
+let running = false;
+
+const post = (reply: WorkerReply): void => (self as unknown as Worker).postMessage(reply);
+
+async function drain(): Promise<void> {
+  running = true;
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    if (next.op !== 'catalog' && queue.some((q) => q.op === next.op)) {
+      post({ id: next.id, type: 'superseded' });
+      continue;
+    }
+    try {
+      const value = await analyst.perform(next.op, next.request as never, (progress) =>
+        post({ id: next.id, type: 'progress', progress }),
+      );
+      post({ id: next.id, type: 'done', value });
+    } catch (e) {
+      post({ id: next.id, type: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  running = false;
+}
+
+self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
+  queue.push(event.data);
+  // Let the messages already posted arrive before choosing what to run.
+  if (!running) {
+    running = true;
+    setTimeout(() => void drain(), 0);
+  }
+});
