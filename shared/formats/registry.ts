@@ -18,6 +18,7 @@ import { aida64Format } from './aida64';
 import { libcpuidFormat } from './libcpuid';
 import { kcpuidFormat } from './kcpuid';
 import { workbenchJsonFormat } from './workbench-json';
+import { procCpuinfoFormat } from './proc-cpuinfo';
 
 export const FORMATS: readonly InputFormat[] = [
   // one line per format
@@ -26,6 +27,7 @@ export const FORMATS: readonly InputFormat[] = [
   libcpuidFormat,
   kcpuidFormat,
   workbenchJsonFormat,
+  procCpuinfoFormat,
   hwlocFormat,
   libvirtCpudataFormat,
   firecrackerFormat,

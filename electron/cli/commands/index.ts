@@ -1,10 +1,14 @@
 // The CLI's commands, one file each; adding a command is one line here.
 
 import type { Command } from 'commander';
+import { registerConvert } from './convert';
+import { registerDecode } from './decode';
 
 /** Registers a command on the program; `setExit` records the process exit status. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   // one line per command
+  registerConvert,
+  registerDecode,
 ];
