@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BitAddress } from '../model/address';
 import type { CpuRecord, CpuidDump } from '../model/dump';
-import { FormatError } from '../model/errors';
+import type { FormatError } from '../model/errors';
 import { findBitByName } from '../knowledge/bits/index';
 import { heterogeneousFields } from '../knowledge/decode/index';
 import { detectFormat } from './registry';
