@@ -97,7 +97,8 @@ function parseCpudata(text: string, name: string): CpuidDump {
       continue;
     }
     if (stack.length === 1 && tok.name === 'cpuid') {
-      const leaf = attrU32(tok, tok.attrs.has('eax_in') ? 'eax_in' : 'function', name, undefined);
+      // `function` is how older libvirt cpu maps named the leaf.
+      const leaf = attrU32(tok, tok.attrs.has('function') && !tok.attrs.has('eax_in') ? 'function' : 'eax_in', name, undefined);
       const subleaf = attrU32(tok, 'ecx_in', name, 0);
       const missing = REGS.filter((r) => !tok.attrs.has(r));
       if (missing.length > 0) missingRegs.push({ line: tok.line, regs: missing });
