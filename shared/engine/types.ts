@@ -126,6 +126,34 @@ export interface Predicted {
   readonly initVm: { readonly attributes: bigint; readonly xfam: bigint; readonly cpuid: readonly ConfigEntry[] };
   readonly td: readonly CpuidEntry[];
   readonly faultingLeaves: readonly LeafKey[];
+  /** Leaves whose CPUID raises #VE for the assumed guest (it reads zeros there). */
+  readonly guestVeLeaves: readonly LeafKey[];
+  /** Whether the predicted configuration gets that far: module init, QEMU/KVM checks, TDH.MNG.INIT. */
+  readonly status: PipelineStatus;
+}
+
+/** A register check that failed: `(found & mask) != expected`. */
+export interface RegisterCheckFailure extends LeafKey {
+  readonly reg: 'eax' | 'ebx' | 'ecx' | 'edx';
+  /** Bits that differ from what the check requires. */
+  readonly bits: number;
+  readonly expected: number;
+  readonly found: number;
+}
+
+export interface PipelineStatus {
+  /** TDH.SYS.INIT verify masks on the host: null when no host is given. */
+  readonly moduleInitializes: boolean | null;
+  readonly moduleInitFailures: readonly RegisterCheckFailure[];
+  /** QEMU would refuse the TD before KVM_TDX_INIT_VM (named model, attributes, XFAM, TSC). */
+  readonly qemuRejects: readonly string[];
+  /** KVM_TDX_INIT_VM would return -EINVAL. */
+  readonly kvmRejects: readonly string[];
+  /** TDH.MNG.INIT result: null = success; else the SEAMCALL status (0xC000010000000045). */
+  readonly tdInitError: string | null;
+  readonly tdInitFailures: readonly (RegisterCheckFailure & { readonly message: string })[];
+  /** True when every stage succeeds: the predicted TD is what the user would get. */
+  readonly tdCreated: boolean;
 }
 
 export interface Reconciliation {
@@ -171,4 +199,6 @@ export interface ContextOptions {
   readonly attributes?: bigint;
   readonly xfam?: bigint;
   readonly tscKhz?: number;
+  /** The guest enabled #VE reduction (TD_CTLS.REDUCE_VE); default false (tdx-cpuid-model.md 1.1). */
+  readonly guestReduceVe?: boolean;
 }

@@ -1,0 +1,121 @@
+// Per-bit virtualization class and gates of a module version (tdx-cpuid-model.md section 2):
+// FIXED1, FIXED0, DYNAMIC, CONFIG_DIRECT, CONFIG_AND_NATIVE, NATIVE_VERIFIED_1/0, NATIVE,
+// leaf-level FAULTING / ABSENT, and KVM_PV for the 0x40000000 range; gates XFAM:n, ATTR:name,
+// CPUID:leaf.sub.reg.bit and CALCULATED from the special handling.
+
+import type { Reg } from '../model/address';
+import { regIndex } from '../model/address';
+import type { ModuleEntry, ModuleTable } from '../knowledge/tdx-module/module-table';
+import type { BitClass, Gate } from './types';
+
+/** Run-time computed bits (special_handling stage "runtime"): stored as 0, recomputed per CPUID. */
+const DYNAMIC: readonly (readonly [number, number | null | 'any', Reg, number])[] = [
+  [1, null, 'ebx', 0xff000000], // initial APIC ID
+  [1, null, 'ecx', 1 << 27], // OSXSAVE
+  [7, 0, 'ecx', 1 << 4], // OSPKE
+  [0x80000001, null, 'edx', 1 << 11], // SYSCALL (64-bit mode)
+  [0xd, 0, 'ebx', 0xffffffff], // XSAVE size for the current XCR0
+  [0xd, 1, 'ebx', 0xffffffff], // XSAVE size for XCR0 | IA32_XSS
+  [0xb, 'any', 'edx', 0xffffffff], // x2APIC ID
+  [0x1f, 'any', 'edx', 0xffffffff], // x2APIC ID
+];
+
+export function dynamicMask(leaf: number, subleaf: number | null, reg: Reg): number {
+  let m = 0;
+  for (const [l, s, r, mask] of DYNAMIC) if (l === leaf && r === reg && (s === 'any' || s === subleaf)) m |= mask;
+  return m >>> 0;
+}
+
+export function isKvmPvLeaf(leaf: number): boolean {
+  return leaf >= 0x40000000 && leaf <= 0x4fffffff;
+}
+
+/** Class of one bit in one module version. */
+export function bitClass(entry: ModuleEntry | undefined, leaf: number, reg: Reg, bit: number): BitClass {
+  if (isKvmPvLeaf(leaf)) return 'KVM_PV';
+  if (!entry) return 'ABSENT';
+  if (entry.faulting) return 'FAULTING';
+  const m = entry.regs[regIndex(reg)];
+  const b = (1 << bit) >>> 0;
+  if (m.fixed1 & b) return 'FIXED1';
+  if (m.fixed0 & b) return dynamicMask(entry.leaf, entry.subleaf, reg) & b ? 'DYNAMIC' : 'FIXED0';
+  if (m.configDirect & b) return 'CONFIG_DIRECT';
+  if (m.allowDirect & b) return 'CONFIG_AND_NATIVE';
+  if (m.nativeVerified1 & b) return 'NATIVE_VERIFIED_1';
+  if (m.nativeVerified0 & b) return 'NATIVE_VERIFIED_0';
+  return 'NATIVE';
+}
+
+function cpuidGate(leaf: number, subleaf: number | null, reg: Reg, bit: number): Gate {
+  const l = leaf < 10 ? String(leaf) : `0x${leaf.toString(16)}`;
+  return `CPUID:${l}${subleaf === null ? '' : `.${subleaf}`}.${reg}.${bit}`;
+}
+
+/** Gates that apply on top of the class (XFAM:n, ATTR:name, CPUID:..., CALCULATED). */
+export function bitGates(module: ModuleTable, entry: ModuleEntry | undefined, reg: Reg, bit: number): Gate[] {
+  if (!entry) return [];
+  const { leaf, subleaf } = entry;
+  const b = (1 << bit) >>> 0;
+  const gates: Gate[] = [];
+  const i = regIndex(reg);
+  for (const [x, masks] of entry.xfamGating) if (masks[i]! & b) gates.push(`XFAM:${x}`);
+  switch (leaf) {
+    case 5:
+      gates.push(cpuidGate(1, null, 'ecx', 3));
+      break;
+    case 7:
+      if (subleaf === 0 && reg === 'ecx' && bit === 31) gates.push('ATTR:PKS');
+      if (subleaf === 1 && reg === 'eax' && bit === 6 && module.lassGating) gates.push('ATTR:LASS');
+      break;
+    case 0xa:
+      gates.push('ATTR:PERFMON');
+      break;
+    case 0xb:
+      if (reg !== 'edx') gates.push('CALCULATED');
+      break;
+    case 0xd:
+      if (subleaf !== null && subleaf >= 2) gates.push(`XFAM:${subleaf}`);
+      if (subleaf === 0 && reg === 'ecx') gates.push('CALCULATED');
+      if (subleaf === 1 && reg === 'eax' && bit === 4) gates.push('CALCULATED');
+      break;
+    case 0x14:
+      gates.push('XFAM:8');
+      break;
+    case 0x15:
+      if (reg === 'ebx') gates.push('CALCULATED');
+      break;
+    case 0x1a:
+      gates.push('ATTR:MIGRATABLE');
+      break;
+    case 0x1c:
+      gates.push('XFAM:15');
+      break;
+    case 0x1d:
+      gates.push('XFAM:17', 'XFAM:18');
+      break;
+    case 0x23:
+      gates.push('ATTR:PERFMON', cpuidGate(7, 1, 'eax', 8));
+      break;
+    case 0x80000008:
+      if (reg === 'eax' && bit >= 8 && bit <= 15 && (module.info.parsed.major > 1 || module.info.parsed.minor >= 5)) gates.push(cpuidGate(7, 0, 'ecx', 16), 'CALCULATED');
+      break;
+    default:
+      break;
+  }
+  return [...new Set(gates)];
+}
+
+/** Words for a class, as the reason chain uses them. */
+export const CLASS_WORDS: Readonly<Record<BitClass, string>> = {
+  FIXED1: 'fixed1: always 1 in a TD',
+  FIXED0: 'fixed0: always 0 in a TD',
+  DYNAMIC: 'run-time: computed on every CPUID, stored as 0',
+  CONFIG_DIRECT: 'configurable (config_direct): the TD gets exactly the configured value',
+  CONFIG_AND_NATIVE: 'configurable and native (allow_direct): the TD gets host AND configured',
+  NATIVE_VERIFIED_1: 'native, verified to be 1 at module initialization',
+  NATIVE_VERIFIED_0: 'native, verified to be 0 at module initialization',
+  NATIVE: "native: the host's value",
+  FAULTING: 'the leaf is faulting: CPUID raises #VE',
+  ABSENT: 'not in the module table: CPUID raises #VE',
+  KVM_PV: 'KVM paravirtual range: not virtualized by the module, answered by KVM',
+};
