@@ -2,11 +2,11 @@
 // assumptions, findings as sections with their bits' layer values and reason chains,
 // the register map coloured by class, the disagreement table and the optional appendix.
 
-import { bitKey, formatBit, formatLeafKey } from '../model/address';
+import { bitKey, formatBit, formatLeafKey, hex32 } from '../model/address';
 import type { BitAddress } from '../model/address';
 import { LAYER_IDS, LAYER_SYMBOL, LAYER_TITLE } from '../model/layers';
 import type { LayerId } from '../model/layers';
-import type { BitRow, FieldRow, Finding, Reconciliation } from '../engine/types';
+import type { BitRow, FieldRow, Finding, PipelineStatus, Reconciliation, RegisterCheckFailure } from '../engine/types';
 import type { ContextItem, Report, ReportInput, ReportOptions, ReportRow, ReportSection, ValueColumn } from './model';
 import { REPORT_SCHEMA } from './model';
 import { bitValue, countSeverities, DEFAULT_GENERATOR, registerMapFromRows, reportDate, sortRows } from './rows';
@@ -136,10 +136,39 @@ function contextItems(rec: Reconciliation, columns: readonly ValueColumn[]): Con
   if (rec.predicted.faultingLeaves.length > 0) {
     items.push({ key: 'faultingLeaves', label: 'Faulting leaves (#VE)', value: rec.predicted.faultingLeaves.map(formatLeafKey).join(', ') });
   }
+  if (rec.predicted.guestVeLeaves.length > 0) {
+    items.push({ key: 'guestVeLeaves', label: 'Leaves the guest reads as 0 (#VE)', value: rec.predicted.guestVeLeaves.map(formatLeafKey).join(', ') });
+  }
   for (const col of columns) {
     items.push({ key: `layer.${col.key}`, label: `${col.symbol} = ${col.title}`, value: col.origin ?? 'absent' });
   }
   return items;
+}
+
+/**
+ * How far the predicted configuration gets (module init, QEMU, KVM, TDH.MNG.INIT), in words:
+ * the first thing a reader of a failing bug report looks for.
+ */
+function pipelineItems(status: PipelineStatus): ContextItem[] {
+  const check = (failures: readonly RegisterCheckFailure[]): string =>
+    failures.map((f) => `${formatLeafKey(f)}.${f.reg.toUpperCase()} bits ${hex32(f.bits)} (found ${hex32(f.found)}, expected ${hex32(f.expected)})`).join('; ');
+  const init =
+    status.moduleInitializes === null
+      ? 'unknown (no host dump)'
+      : status.moduleInitializes
+        ? 'yes'
+        : `no: verify masks fail on ${check(status.moduleInitFailures)}`;
+  const tdInit =
+    status.tdInitError === null
+      ? 'succeeds'
+      : `fails with ${status.tdInitError}${status.tdInitFailures.length ? `: ${status.tdInitFailures.map((f) => f.message).join('; ')}` : ''}`;
+  return [
+    { key: 'tdCreated', label: 'TD created', value: status.tdCreated ? 'yes' : 'no' },
+    { key: 'moduleInitializes', label: 'Module initializes on the host', value: init },
+    { key: 'qemuAccepts', label: 'QEMU accepts the configuration', value: status.qemuRejects.length ? `no: ${status.qemuRejects.join('; ')}` : 'yes' },
+    { key: 'kvmAccepts', label: 'KVM_TDX_INIT_VM accepts it', value: status.kvmRejects.length ? `no: ${status.kvmRejects.join('; ')}` : 'yes' },
+    { key: 'tdInit', label: 'TDH.MNG.INIT', value: tdInit },
+  ];
 }
 
 function defaultTitle(inputs: readonly ReportInput[]): string {
@@ -180,6 +209,7 @@ export function reconcileReport(rec: Reconciliation, opts: ReportOptions = {}): 
       rows: allRows.length,
       differences: differences.length,
       extra: [
+        ...pipelineItems(rec.predicted.status),
         { key: 'findings', label: 'Findings', value: String(sections.length) },
         { key: 'bits', label: 'Bits and fields analysed', value: String(allRows.length) },
         { key: 'disagreements', label: 'Where layers disagree', value: plural(differences.length, 'bit') },

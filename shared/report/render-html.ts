@@ -30,6 +30,8 @@ function badge(severity: string): string {
 }
 
 function valueCell(v: ReportRow['values'][string]): string {
+  // Class names (module-diff) are words: let them wrap like the class column.
+  if (typeof v === 'string') return `<td class="cls">${breakable(v)}</td>`;
   const cls = v === null ? 'v vnull' : v === 1 ? 'v v1' : 'v';
   return `<td class="${cls}">${t(formatCell(v))}</td>`;
 }

@@ -165,6 +165,19 @@ export function sampleReconciliation(opts: { hostile?: boolean } = {}): Reconcil
       initVm: { attributes: 0x10000000n, xfam: 0x602e7n, cpuid: [] },
       td: [],
       faultingLeaves: [{ leaf: 6, subleaf: null }],
+      guestVeLeaves: [
+        { leaf: 6, subleaf: null },
+        { leaf: 0x80000002, subleaf: null },
+      ],
+      status: {
+        moduleInitializes: true,
+        moduleInitFailures: [],
+        qemuRejects: [],
+        kvmRejects: [],
+        tdInitError: null,
+        tdInitFailures: [],
+        tdCreated: true,
+      },
     },
     layerOrigin: {
       host: 'captured',
