@@ -1,33 +1,67 @@
-// Reads one input file for the CLI: bytes -> SHA-256 + text (UTF-8, or Latin-1 when the
-// bytes are not valid UTF-8, as in some AIDA64 dumps).
+// Reads what the user named on the command line: a file (bytes -> SHA-256 + text, UTF-8 or
+// Latin-1), a folder, or a bundle (.tar, .tar.gz/.tgz, .tar.bz2, .zip; see electron/bundle).
+// A refused bundle is a usage error (exit 2) with the bundle's reason.
 
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import type { OpenProblem } from '../../shared/api/bridge';
 import type { SourceFile } from '../../shared/model/source';
 import { CliError } from './errors';
+import { BundleError } from '../bundle/limits';
+import { archiveKind, openPath } from '../bundle/open';
+import { decodeBytes, sha256Hex } from '../bundle/source-file';
+
+export { decodeBytes };
 
 /** Inputs larger than this are refused (the largest real dump is under 1 MB). */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-export function decodeBytes(bytes: Uint8Array): string {
+function statOf(path: string): Stats {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('latin1').decode(bytes);
+    return statSync(path);
+  } catch (e) {
+    throw new CliError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
 }
 
 export function readSourceFile(path: string): SourceFile {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new CliError(`${path}: not a file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  if (size > MAX_INPUT_BYTES) throw new CliError(`${path}: ${size} bytes is larger than the ${MAX_INPUT_BYTES}-byte input limit`);
+  const st = statOf(path);
+  if (!st.isFile()) throw new CliError(`${path}: not a file`);
+  if (st.size > MAX_INPUT_BYTES) throw new CliError(`${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES}-byte input limit`);
   const bytes = readFileSync(path);
-  return { path, sha256: createHash('sha256').update(bytes).digest('hex'), size, text: decodeBytes(bytes) };
+  return { path, sha256: sha256Hex(bytes), size: st.size, text: decodeBytes(bytes) };
+}
+
+export interface ReadSources {
+  readonly files: readonly SourceFile[];
+  /** Paths the user named that are plain files (their read errors are fatal). */
+  readonly explicit: ReadonlySet<string>;
+  /** Skipped bundle members (links inside, binary files...). */
+  readonly problems: readonly OpenProblem[];
+}
+
+/** Every path: plain files as themselves, folders and bundles expanded in memory. */
+export async function readSources(paths: readonly string[]): Promise<ReadSources> {
+  const files: SourceFile[] = [];
+  const explicit = new Set<string>();
+  const problems: OpenProblem[] = [];
+  for (const path of paths) {
+    const st = statOf(path);
+    if (st.isFile() && st.size <= MAX_INPUT_BYTES) {
+      const head = readFileSync(path).subarray(0, 1024);
+      if (!archiveKind(head)) {
+        files.push(readSourceFile(path));
+        explicit.add(path);
+        continue;
+      }
+    }
+    try {
+      const r = await openPath(path);
+      for (const f of r.files) files.push({ path: f.path, sha256: f.sha256, size: f.size, text: f.text });
+      problems.push(...r.problems);
+    } catch (e) {
+      if (e instanceof BundleError) throw new CliError(e.message);
+      throw new CliError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+  }
+  return { files, explicit, problems };
 }
