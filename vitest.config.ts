@@ -28,6 +28,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/pdf/**/*.test.ts'],
+          // Builds the renderer once (test/e2e serves it to Chromium).
+          globalSetup: ['./test/e2e/global-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -43,6 +43,14 @@ export async function startWorkbench(options: StartOptions): Promise<() => void>
   stops.push(bridge.onSettingsChanged((s) => ui.applySettings(s)));
   stops.push(bridge.onCommand((id) => void runCommand(id)));
   stops.push(bridge.onOpened((result) => workspace.addOpened(result)));
+  if (bridge.onWorkspaceOpened) {
+    stops.push(
+      bridge.onWorkspaceOpened((opened) => {
+        workspace.apply(opened.workspace, opened.path);
+        ui.toast('info', `Workspace opened: ${opened.path}`);
+      }),
+    );
+  }
   if (bridge.platform === 'browser') stops.push(installShortcuts((id) => void runCommand(id)));
 
   stops.push(watch([() => inputs.forAnalysis, () => context.options], () => void analysis.analyse()));

@@ -2,7 +2,7 @@
 // register) followed by its bits and fields in bit order. Built once per reconciliation;
 // filtering returns indices into the list, so a keystroke costs one pass over plain data.
 
-import { bitKey, formatBit, formatField, hexLeaf, regIndex, subleafCode } from '../../../shared/model/address';
+import { bitKey, formatBit, hexLeaf, regIndex, subleafCode } from '../../../shared/model/address';
 import type { Reg } from '../../../shared/model/address';
 import type { BitClass, BitRow, FieldRow, Finding, Reconciliation } from '../../../shared/engine/types';
 
@@ -77,25 +77,17 @@ export function leafLabel(leaf: number, subleaf: number | null): string {
   return formatBit({ leaf, subleaf, reg: 'eax', bit: 0 }).replace(/\.EAX\[0\]$/, '');
 }
 
-function addressTokens(leaf: number, subleaf: number | null, reg: Reg, bitText: string, dotted: string): string {
-  const canonical = leafLabel(leaf, subleaf).toLowerCase();
-  const sub = subleaf === null ? '' : `.${subleaf}`;
-  const hexShort = `${hexLeaf(leaf)}${sub}`;
-  const out = new Set<string>();
-  for (const base of [canonical, hexShort]) {
-    out.add(`${base}.${reg}${bitText}`);
-    out.add(`${base}.${reg}.${dotted}`);
-  }
-  return ` ${[...out].join(' ')}`;
+/** Address spellings of one register, computed once per group: `7.0.ebx`, `0x7.0.ebx`. */
+function registerSpellings(leaf: number, subleaf: number | null, reg: Reg): readonly string[] {
+  const canonical = `${leafLabel(leaf, subleaf).toLowerCase()}.${reg}`;
+  const hexShort = `${hexLeaf(leaf)}${subleaf === null ? '' : `.${subleaf}`}.${reg}`;
+  return canonical === hexShort ? [canonical] : [canonical, hexShort];
 }
 
-function sortKey(leaf: number, subleaf: number | null, reg: Reg): number[] {
-  return [leaf, subleafCode(subleaf), regIndex(reg)];
-}
-
-function compareKeys(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
+function addressTokens(spellings: readonly string[], bitText: string, dotted: string): string {
+  let out = '';
+  for (const base of spellings) out += ` ${base}${bitText} ${base}.${dotted}`;
+  return out;
 }
 
 /** Which findings name which bit: bit key → finding indices. */
@@ -122,7 +114,9 @@ export function buildGridModel(rec: Reconciliation): GridModel {
   for (const row of rec.fields) pending.push({ kind: 'field', row, low: row.bits[0] });
   pending.sort(
     (a, b) =>
-      compareKeys(sortKey(a.row.leaf, a.row.subleaf, a.row.reg), sortKey(b.row.leaf, b.row.subleaf, b.row.reg)) ||
+      a.row.leaf - b.row.leaf ||
+      subleafCode(a.row.subleaf) - subleafCode(b.row.subleaf) ||
+      regIndex(a.row.reg) - regIndex(b.row.reg) ||
       a.low - b.low ||
       (a.kind === 'bit' ? 0 : 1) - (b.kind === 'bit' ? 0 : 1),
   );
@@ -139,6 +133,8 @@ export function buildGridModel(rec: Reconciliation): GridModel {
   let hostAcc = 0;
   let hostKnown = false;
   let rowCount = 0;
+  let spellings: readonly string[] = [];
+  let groupLabel = '';
 
   const closeGroup = (): void => {
     if (group < 0) return;
@@ -157,6 +153,8 @@ export function buildGridModel(rec: Reconciliation): GridModel {
       const lk = leafOptionKey(leaf, subleaf);
       if (leaves.length === 0 || leaves[leaves.length - 1]!.key !== lk) leaves.push({ key: lk, label: leafLabel(leaf, subleaf) });
       const td = tdByLeaf.get(lk);
+      spellings = registerSpellings(leaf, subleaf, reg);
+      groupLabel = `${leafLabel(leaf, subleaf)}.${reg.toUpperCase()}`;
       group = items.length;
       items.push({
         kind: 'group',
@@ -164,7 +162,7 @@ export function buildGridModel(rec: Reconciliation): GridModel {
         leaf,
         subleaf,
         reg,
-        label: `${leafLabel(leaf, subleaf)}.${reg.toUpperCase()}`,
+        label: groupLabel,
         host: null,
         td: td ? td[regIndex(reg)]! >>> 0 : null,
       });
@@ -185,8 +183,8 @@ export function buildGridModel(rec: Reconciliation): GridModel {
         key,
         group,
         row,
-        address: formatBit(row),
-        tokens: addressTokens(leaf, subleaf, reg, `[${row.bit}]`, String(row.bit)),
+        address: `${groupLabel}[${row.bit}]`,
+        tokens: addressTokens(spellings, `[${row.bit}]`, String(row.bit)),
         nameLower: (row.name ?? '').toLowerCase(),
         findings: byBit.get(key) ?? [],
       });
@@ -207,8 +205,8 @@ export function buildGridModel(rec: Reconciliation): GridModel {
         key,
         group,
         row,
-        address: formatField(row),
-        tokens: addressTokens(leaf, subleaf, reg, `[${hi === lo ? lo : `${hi}:${lo}`}]`, hi === lo ? String(lo) : `${hi}:${lo}`),
+        address: `${groupLabel}[${hi === lo ? lo : `${hi}:${lo}`}]`,
+        tokens: addressTokens(spellings, `[${hi === lo ? lo : `${hi}:${lo}`}]`, hi === lo ? String(lo) : `${hi}:${lo}`),
         nameLower: row.name.toLowerCase(),
         findings: [...findings].sort((a, b) => a - b),
       });
