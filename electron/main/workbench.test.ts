@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tar from 'tar';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OpenResult } from '../../shared/api/bridge';
 import { emptyWorkspace, type Workspace } from '../../shared/api/workspace';
@@ -93,9 +94,24 @@ describe('opening files', () => {
     const r = await wb.services.openDropped({ paths: [join(dir, 'host.txt')], blobs: [{ name: 'cmdline.txt', bytes }] });
     expect(r.files.map((f) => [f.path, f.origin])).toEqual([
       [join(dir, 'host.txt'), join(dir, 'host.txt')],
-      ['cmdline.txt', 'dropped'],
+      ['cmdline.txt', 'cmdline.txt'],
     ]);
     expect(r.files[1].sha256).toBe(sha(bytes));
+  });
+
+  it('folders and bundles are expanded (electron/bundle), member by member', async () => {
+    const { wb, platform } = await started();
+    mkdirSync(join(dir, 'case', 'logs'), { recursive: true });
+    writeFileSync(join(dir, 'case', 'host.txt'), HOST);
+    writeFileSync(join(dir, 'case', 'logs', 'dmesg.txt'), '[    0.000000] tdx: Guest detected\n');
+    await tar.c({ gzip: true, file: join(dir, 'case.tgz'), cwd: join(dir, 'case') }, ['host.txt', 'logs']);
+    platform.openAnswer = [join(dir, 'case')];
+    const folder = await wb.services.openDialog('folder');
+    expect(folder.files.map((f) => f.path).sort()).toEqual([join(dir, 'case', 'host.txt'), join(dir, 'case', 'logs', 'dmesg.txt')]);
+    expect(wb.grants.allows(join(dir, 'case', 'logs', 'dmesg.txt'))).toBe(true);
+    const bundle = await wb.services.openDropped({ paths: [], blobs: [{ name: 'case.tgz', bytes: readFileSync(join(dir, 'case.tgz')) }] });
+    expect(bundle.files.map((f) => f.path).sort()).toEqual(['case.tgz!/host.txt', 'case.tgz!/logs/dmesg.txt']);
+    expect(bundle.files.find((f) => f.path.endsWith('host.txt'))?.text).toBe(HOST);
   });
 
   it('Open Recent refuses a path that is not in the recent list, without reading it', async () => {

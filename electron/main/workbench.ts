@@ -13,7 +13,7 @@ import { EVENT, type DroppedPayload } from './ipc/channels';
 import type { WorkbenchServices } from './ipc/register';
 import { loadDemo } from './open/demo';
 import { PathGrants, type GrantKind } from './open/path-grants';
-import { fileFromBytes, InputReader, type ContainerReader } from './open/read-inputs';
+import { InputReader, openDroppedBytes, type PathOpener } from './open/read-inputs';
 import { exportReport } from './report/export-report';
 import { RecentList } from './state/recent-list';
 import { SettingsStore, type NativeThemeLike } from './state/settings-store';
@@ -46,8 +46,8 @@ export interface ShellPlatform {
   readonly nativeTheme: NativeThemeLike;
   /** Called when the recent list changed (the menu is rebuilt). */
   recentChanged(paths: readonly string[]): void;
-  /** Folders and bundles (electron/bundle) when available. */
-  readonly containers?: readonly ContainerReader[];
+  /** Opens a granted path (default: electron/bundle's openPath: files, folders, bundles). */
+  readonly opener?: PathOpener;
 }
 
 const WORKSPACE_FILTER = { name: 'TDX CPUID workspace', extensions: [WORKSPACE_EXTENSION] };
@@ -78,7 +78,7 @@ export class Workbench {
   constructor(private readonly platform: ShellPlatform) {
     this.recent = new RecentList(join(platform.userDataFolder, 'recent.json'));
     this.settings = new SettingsStore(join(platform.userDataFolder, 'settings.json'), platform.nativeTheme);
-    this.reader = new InputReader(this.grants, platform.containers ?? []);
+    this.reader = new InputReader(this.grants, platform.opener);
     this.settings.onChange((s) => platform.send(EVENT.settingsChanged, s));
   }
 
@@ -199,9 +199,9 @@ export class Workbench {
       const files = [...r.files];
       const more: OpenProblem[] = [];
       for (const b of payload.blobs) {
-        const f = fileFromBytes(b.name, 'dropped', b.bytes);
-        if ('text' in f) files.push(f);
-        else more.push(f);
+        const d = await openDroppedBytes(b.name, b.bytes);
+        files.push(...d.files);
+        more.push(...d.problems);
       }
       return { files, problems: [...r.problems, ...more] };
     },
