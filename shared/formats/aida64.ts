@@ -13,7 +13,7 @@ import { finishDump } from '../model/build-dump';
 import { CpuidTableBuilder } from '../model/cpuid-table';
 import type { CpuRecord, CpuTopology, CpuidDump } from '../model/dump';
 import type { ParseWarning } from '../model/errors';
-import { CpuIdAllocator, LineCursor, hexDigit, headLines, isBlank, nothingFound, scanFourHex } from './cpuid-text';
+import { CpuIdAllocator, LineCursor, hexDigit, headLines, isBlank, NO_SUBLEAF, nothingFound, scanAidaLine, scanFourHex } from './cpuid-text';
 import type { Detection, InputFormat } from './types';
 
 const FORMAT = 'aida64';
@@ -104,6 +104,8 @@ class Aida64Reader {
   private records = 0;
   private readonly c: LineCursor;
   private readonly regs = [0, 0, 0, 0];
+  /** Output of the fast line scanner: leaf, EAX..EDX, sub-leaf, end offset. */
+  private readonly fast = new Uint32Array(7);
 
   constructor(
     private readonly text: string,
@@ -124,7 +126,26 @@ class Aida64Reader {
       if (ch === CH_DASH) {
         if (this.dashLine()) break;
       } else if (ch === 67 /* C */ || ch === 99 /* c */) {
-        if (this.mode === 'cpuid' && c.eatCI('cpuid') && c.skipBlanks() > 0 && this.cpuidLine()) continue;
+        if (this.mode === 'cpuid') {
+          const fast = this.fast;
+          if (scanAidaLine(c.text, c.pos, c.end, fast)) {
+            const regs = this.regs;
+            regs[0] = fast[1]!;
+            regs[1] = fast[2]!;
+            regs[2] = fast[3]!;
+            regs[3] = fast[4]!;
+            const leaf = fast[0]!;
+            const sub = fast[5]!;
+            this.addRecord(leaf, sub === NO_SUBLEAF ? -1 : sub);
+            if (leaf === 0x1a) {
+              c.pos = fast[6]!;
+              c.skipBlanks();
+              if (c.peek() === CH_LBRACKET) this.leaf1aAnnotation();
+            }
+            continue;
+          }
+          if (c.eatCI('cpuid') && c.skipBlanks() > 0 && this.cpuidLine()) continue;
+        }
         c.pos = c.start;
         c.skipIndent();
         this.otherCLine();

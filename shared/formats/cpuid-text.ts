@@ -24,6 +24,71 @@ export function hexDigit(c: number): number {
   return c < 128 && c >= 0 ? HEX_VALUE[c]! : -1;
 }
 
+/** HEX16[c] = hex digit value for any UTF-16 code unit, -1 if not a hex digit (no range check needed). */
+const HEX16 = new Int8Array(65536).fill(-1);
+HEX16.set(HEX_VALUE);
+
+/** `scanAidaLine` sub-leaf value for an untagged line. */
+export const NO_SUBLEAF = 0xffffffff;
+
+/** Eight hex digits at `p` (no checks of the length), or a negative number. */
+function hex8At(text: string, p: number): number {
+  // Any -1 digit makes the OR negative; the value is assembled from two 16-bit halves so
+  // that it stays a small integer until the end.
+  const a = HEX16[text.charCodeAt(p)]!;
+  const b = HEX16[text.charCodeAt(p + 1)]!;
+  const c = HEX16[text.charCodeAt(p + 2)]!;
+  const d = HEX16[text.charCodeAt(p + 3)]!;
+  const e = HEX16[text.charCodeAt(p + 4)]!;
+  const f = HEX16[text.charCodeAt(p + 5)]!;
+  const g = HEX16[text.charCodeAt(p + 6)]!;
+  const h = HEX16[text.charCodeAt(p + 7)]!;
+  if ((a | b | c | d | e | f | g | h) < 0) return -1;
+  return ((a << 12) | (b << 8) | (c << 4) | d) * 65536 + ((e << 12) | (f << 8) | (g << 4) | h);
+}
+
+/**
+ * Fast path for the canonical AIDA64 register line,
+ * `CPUID llllllll: aaaaaaaa-bbbbbbbb-cccccccc-dddddddd[ [SL nn]]...` (upper or lower case
+ * hex), which is nearly every line of a large dump. On success fills `out` with leaf, EAX,
+ * EBX, ECX, EDX, sub-leaf (NO_SUBLEAF if untagged) and the offset after what was read, and returns
+ * true; any other shape returns false and the caller takes the general (checked) path.
+ */
+export function scanAidaLine(text: string, p: number, end: number, out: Uint32Array): boolean {
+  // "CPUID " + 8 + ": " + 35
+  if (end - p < 51) return false;
+  if (text.charCodeAt(p) !== 67 || text.charCodeAt(p + 1) !== 80 || text.charCodeAt(p + 2) !== 85 || text.charCodeAt(p + 3) !== 73 || text.charCodeAt(p + 4) !== 68 || text.charCodeAt(p + 5) !== 32) return false;
+  const leaf = hex8At(text, p + 6);
+  if (leaf < 0 || text.charCodeAt(p + 14) !== 58 || text.charCodeAt(p + 15) !== 32) return false;
+  let q = p + 16;
+  for (let r = 0; r < 4; r++) {
+    if (r > 0) {
+      if (text.charCodeAt(q) !== 45) return false;
+      q++;
+    }
+    const v = hex8At(text, q);
+    if (v < 0) return false;
+    out[1 + r] = v;
+    q += 8;
+  }
+  if (q < end) {
+    const c = text.charCodeAt(q);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  out[0] = leaf;
+  out[5] = NO_SUBLEAF;
+  // " [SL nn]"
+  if (end - q >= 8 && text.charCodeAt(q) === 32 && text.charCodeAt(q + 1) === 91 && text.charCodeAt(q + 2) === 83 && text.charCodeAt(q + 3) === 76 && text.charCodeAt(q + 4) === 32 && text.charCodeAt(q + 7) === 93) {
+    const hi = hexDigit(text.charCodeAt(q + 5));
+    const lo = hexDigit(text.charCodeAt(q + 6));
+    if (hi < 0 || lo < 0) return false;
+    out[5] = hi * 16 + lo;
+    q += 8;
+  }
+  out[6] = q;
+  return true;
+}
+
 /**
  * Fast path for the AIDA64 register list `EAX-EBX-ECX-EDX` (also blank-separated): reads
  * four hex numbers of 1-8 digits from `pos` into `out`. Returns the offset after the last
