@@ -55,9 +55,15 @@ function attrU32(tag: XmlStartTag, attr: string, name: string, fallback: number 
   return v;
 }
 
-function lineCount(text: string): number {
-  const n = text.split(/\r\n|\r|\n/).length;
-  return /(\r\n|\r|\n)$/.test(text) ? n - 1 : n;
+/** Number of the last line (for errors at the end of the file). */
+function lastLine(text: string): number {
+  let n = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) n++;
+  }
+  const c = text.charCodeAt(text.length - 1);
+  return c === 0x0a || c === 0x0d ? n - 1 : n;
 }
 
 function parseCpudata(text: string, name: string): CpuidDump {
@@ -121,13 +127,12 @@ function parseCpudata(text: string, name: string): CpuidDump {
     if (!tok.selfClosing) stack.push(tok);
   }
 
-  const last = Math.max(1, lineCount(text));
   if (!root) {
-    throw new FormatError(name, text.trim() === '' ? 0 : last, "a libvirt cputestdata file: <cpudata arch='x86'> with <cpuid .../> rows", undefined, FORMAT_ID);
+    throw new FormatError(name, text.trim() === '' ? 0 : Math.max(1, lastLine(text)), "a libvirt cputestdata file: <cpudata arch='x86'> with <cpuid .../> rows", undefined, FORMAT_ID);
   }
   if (!rootClosed) {
     const open = stack[stack.length - 1]!;
-    throw new FormatError(name, last, `</${open.name}> closing <${open.name}> from line ${open.line}`, 'end of file', FORMAT_ID);
+    throw new FormatError(name, Math.max(1, lastLine(text)), `</${open.name}> closing <${open.name}> from line ${open.line}`, 'end of file', FORMAT_ID);
   }
   if (builder.count === 0) throw new FormatError(name, root.line, 'at least one <cpuid eax_in=... /> row in <cpudata>', undefined, FORMAT_ID);
 

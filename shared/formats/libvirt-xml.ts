@@ -31,8 +31,13 @@ export interface XmlComment {
 export type XmlToken = XmlStartTag | XmlEndTag | XmlComment;
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const NAME_START = /[A-Za-z_:]/;
-const NAME_CHAR = /[-A-Za-z0-9_.:]/;
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a; // a-z A-Z _ :
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e; // 0-9 - .
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -83,10 +88,10 @@ class Scanner {
 
   name(what: string): string {
     const start = this.pos;
-    if (!NAME_START.test(this.peek())) this.fail(what);
+    if (!isNameStart(this.text.charCodeAt(start))) this.fail(what);
     let i = start + 1;
-    while (i < this.text.length && NAME_CHAR.test(this.text.charAt(i))) i++;
-    this.moveTo(i);
+    while (i < this.text.length && isNameChar(this.text.charCodeAt(i))) i++;
+    this.pos = i; // names hold no line ends
     return this.text.slice(start, i);
   }
 
