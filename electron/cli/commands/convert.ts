@@ -9,6 +9,8 @@ import type { Command } from 'commander';
 import type { CpuidDump, ValueKind } from '../../../shared/model/dump';
 import { writeCpuidR } from '../../../shared/formats/write-cpuid-r';
 import { writeDumpJson } from '../../../shared/formats/write-dump-json';
+import { detectAll } from '../../../shared/formats/registry';
+import { FormatError } from '../../../shared/model/errors';
 import { CliError, EXIT } from '../errors';
 import { loadInputs } from '../load-inputs';
 import type { RegisterCommand } from './index';
@@ -43,12 +45,34 @@ function selectCpus(dump: CpuidDump, opts: ConvertOptions): number[] | undefined
   return [id];
 }
 
+/**
+ * The classifier may settle on a non-CPUID reader after the best reader refused the file
+ * (e.g. etallen's decoded output, which the cpuid-r reader refuses with advice). convert
+ * wants a CPUID dump: take the most confident reader that yields one, else report the error
+ * of the most confident reader that refused, which says what to capture instead.
+ */
+function cpuidReadingOf(file: string, text: string, chosen: string, forced: string | undefined): CpuidDump {
+  if (!forced) {
+    let firstError: FormatError | null = null;
+    for (const c of detectAll(text)) {
+      try {
+        const p = c.format.parse(text, file);
+        if (p.kind === 'cpuid') return p;
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        firstError ??= e;
+      }
+    }
+    if (firstError) throw firstError;
+  }
+  throw new CliError(`${file}: a ${chosen} input is not a CPUID dump; convert reads CPUID dumps only`);
+}
+
 export async function convert(file: string, opts: ConvertOptions): Promise<void> {
   if (!(TARGETS as readonly string[]).includes(opts.to)) throw new CliError(`--to expects one of ${TARGETS.join(', ')}, got ${JSON.stringify(opts.to)}`);
   const [input] = await loadInputs([file], opts.format);
   if (!input) throw new CliError(`${file}: nothing to convert`);
-  const parsed = input.parsed;
-  if (parsed.kind !== 'cpuid') throw new CliError(`${file}: a ${input.format} input is not a CPUID dump; convert reads CPUID dumps only`);
+  const parsed = input.parsed.kind === 'cpuid' ? input.parsed : cpuidReadingOf(file, input.source.text, input.format, opts.format);
   const cpus = selectCpus(parsed, opts);
   if (parsed.valueKind !== 'values') {
     process.stderr.write(`tdx-cpuid: warning: ${file} ${VALUE_KIND_WARNING[parsed.valueKind]}\n`);
