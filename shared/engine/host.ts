@@ -54,7 +54,7 @@ export function hostView(dump: CpuidDump): HostView {
   let layer = base;
   if (fms !== null && cpu0 && cpu0.table.regOf(1, null, 'eax') !== fms) {
     const b = new LayerBuilder();
-    for (const k of base.values.keys) {
+    for (const k of base.keys) {
       for (const r of ['eax', 'ebx', 'ecx', 'edx'] as const) b.setReg(k.leaf, k.subleaf, r, layerReg(base, k.leaf, k.subleaf, r)!);
     }
     b.setReg(1, null, 'eax', { v: fms, k: ALL });
@@ -72,7 +72,7 @@ export function hostView(dump: CpuidDump): HostView {
     if (leaf < 0x40000000 && maxBasic !== null && leaf > maxBasic) return ZERO;
     if (leaf >= 0x80000000 && leaf <= 0x8fffffff && maxExtended !== null && leaf > maxExtended) return ZERO;
     // A leaf with sub-leaves that the dump lists, but not this sub-leaf: an invalid sub-leaf.
-    if (subleaf !== null && layer.values.hasLeaf(leaf)) {
+    if (subleaf !== null && layer.hasLeaf(leaf)) {
       if (leaf === 0xb || leaf === 0x1f) {
         // Invalid topology level: ECX[7:0] echoes the sub-leaf, EDX is the x2APIC ID.
         if (r === 'ecx') return { v: subleaf & 0xff, k: ALL };

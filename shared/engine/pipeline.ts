@@ -4,7 +4,6 @@
 // what the reconciliation rows, the rules and explain read.
 
 import type { LeafKey } from '../model/address';
-import { CpuidTable } from '../model/cpuid-table';
 import type { CpuidDump } from '../model/dump';
 import type { LayerId } from '../model/layers';
 import type { ModuleTable } from '../knowledge/tdx-module/module-table';
@@ -227,10 +226,10 @@ export function runPipeline(inputs: EngineInputs, options: ContextOptions): Engi
 /** Leaf keys present in any layer, ascending. */
 export function allLeafKeys(state: EngineState): LeafKey[] {
   const seen = new Map<string, LeafKey>();
-  const add = (t: CpuidTable): void => {
+  const add = (t: { readonly keys: readonly LeafKey[] }): void => {
     for (const k of t.keys) seen.set(`${k.leaf}:${k.subleaf ?? '-'}`, k);
   };
-  for (const l of Object.values(state.layers)) if (l) add(l.values);
+  for (const l of Object.values(state.layers)) if (l) add(l);
   for (const e of state.module.entries) seen.set(`${e.leaf}:${e.subleaf ?? '-'}`, { leaf: e.leaf, subleaf: e.subleaf });
   return [...seen.values()].sort((a, b) => a.leaf - b.leaf || (a.subleaf ?? -1) - (b.subleaf ?? -1));
 }

@@ -103,7 +103,11 @@ export interface ModuleChoice {
 export interface ReconcileContextOut {
   readonly module: ModuleChoice;
   readonly kernel: string;
+  /** KVM knowledge table used for the kernel (e.g. "6.16.1"). */
+  readonly kernelTable: string;
   readonly qemu: string;
+  /** QEMU tables used (e.g. "11.0"). */
+  readonly qemuTable: string;
   /** The `-cpu` string in effect ("host", "host,+avx512f,-pks"). */
   readonly cpu: string;
   readonly pmu: boolean;

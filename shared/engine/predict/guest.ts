@@ -89,14 +89,14 @@ export function predictGuest(input: GuestInput): GuestPrediction {
   };
 
   const maxBasic = module.maxBasicLeaf;
-  const maxExt = tdStored.values.regOf(0x80000000, null, 'eax') ?? 0x80000008;
+  const maxExt = layerReg(tdStored, 0x80000000, null, 'eax')?.v ?? 0x80000008;
   const ranges: [number, number][] = [
     [0, maxBasic],
     [0x80000000, maxExt],
   ];
   for (const [from, to] of ranges) {
     for (let leaf = from; leaf <= to; leaf++) {
-      const subs = tdStored.values.subleavesOf(leaf);
+      const subs = tdStored.subleavesOf(leaf);
       if (subs.length === 0) {
         const sub = isIndexedLeaf(leaf) ? 0 : null;
         if (reduce && module.fixed0BitmapLeaves.has(leaf)) {
@@ -158,7 +158,7 @@ export function predictGuest(input: GuestInput): GuestPrediction {
   // The KVM range, forwarded to the VMM.
   if (input.setCpuid) {
     for (const leaf of [0x40000000, 0x40000001]) {
-      if (!input.setCpuid.values.has(leaf, null)) continue;
+      if (!input.setCpuid.has(leaf, null)) continue;
       b.setEntry(leaf, null, REGS.map((r) => layerReg(input.setCpuid!, leaf, null, r) ?? UNKNOWN) as [Bits, Bits, Bits, Bits]);
       notes.set(key(leaf, null), 'KVM range: #VE forwarded to the VMM, KVM answers from its CPUID (KVM_SET_CPUID2)');
     }

@@ -63,7 +63,7 @@ export function predictInitVm(input: InitVmInput): InitVmPrediction {
   const rejects: KvmInitCheck[] = [];
   for (const c of input.caps) {
     const e = c.entry;
-    if (!input.source.values.has(e.leaf, e.subleaf)) continue;
+    if (!input.source.has(e.leaf, e.subleaf)) continue;
     const regs = REGS.map((r, i) => {
       const v = layerReg(input.source, e.leaf, e.subleaf, r)!;
       return input.captured ? v : and(v, c.regs[i]!);
@@ -91,7 +91,7 @@ export function predictInitVm(input: InitVmInput): InitVmPrediction {
     if (input.xfam & ~input.supportedXfam) {
       rejects.push({ what: 'xfam', message: `XFAM ${hex(input.xfam)} includes components outside supported_xfam ${hex(input.supportedXfam)}` });
     }
-    if (!input.source.values.has(0x80000008, null)) rejects.push({ what: 'gpaw', message: 'no CPUID 0x80000008 entry: KVM takes the guest physical address width from 0x80000008.EAX[23:16]' });
+    if (!input.source.has(0x80000008, null)) rejects.push({ what: 'gpaw', message: 'no CPUID 0x80000008 entry: KVM takes the guest physical address width from 0x80000008.EAX[23:16]' });
     else if (gpaw !== null && gpaw !== 48 && gpaw !== 52) rejects.push({ what: 'gpaw', message: `guest physical address width ${gpaw} in 0x80000008.EAX[23:16]; KVM accepts only 48 or 52` });
     else if (gpaw === 52 && input.ept5 === false) rejects.push({ what: 'gpaw', message: 'guest physical address width 52 needs 5-level EPT, which the host lacks' });
   }

@@ -27,8 +27,8 @@ export interface QemuSupportedPrediction {
   readonly sTdx: ReadonlyMap<string, number>;
   /** QEMU's fixed1 list per register. */
   readonly fixed1: ReadonlyMap<string, number>;
-  /** Where each S_tdx bit came from, for the reason chain: `leaf:sub:reg:bit` -> words. */
-  readonly sTdxWhy: ReadonlyMap<string, string>;
+  /** Where S_tdx bits came from, for the reason chain: `leaf:sub:reg` -> [mask, words] in order. */
+  readonly sTdxWhy: ReadonlyMap<string, readonly (readonly [number, string])[]>;
 }
 
 function addBits(map: Map<string, number>, key: string, bits: number): void {
@@ -37,14 +37,15 @@ function addBits(map: Map<string, number>, key: string, bits: number): void {
 
 export function predictQemuSupported(kvmSupported: Layer, caps: CapsForQemu, tables: QemuTdxTables, assumptions: Assumptions): QemuSupportedPrediction {
   const sTdx = new Map<string, number>();
-  const why = new Map<string, string>();
+  const why = new Map<string, [number, string][]>();
   const note = (leaf: number, subleaf: number | null, reg: Reg, bits: number, text: string): void => {
-    for (let i = 0; i < 32; i++) if ((bits >>> i) & 1) {
-      const k = `${capsKey(leaf, subleaf, reg)}:${i}`;
-      if (!why.has(k)) why.set(k, text);
-    }
+    if (!bits) return;
+    const k = capsKey(leaf, subleaf, reg);
+    const list = why.get(k) ?? [];
+    list.push([bits >>> 0, text]);
+    why.set(k, list);
   };
-  for (const key of caps.layer.values.keys) {
+  for (const key of caps.layer.keys) {
     for (const reg of ['eax', 'ebx', 'ecx', 'edx'] as const) {
       const b = layerReg(caps.layer, key.leaf, key.subleaf, reg);
       if (!b) continue;
@@ -89,7 +90,7 @@ export function predictQemuSupported(kvmSupported: Layer, caps: CapsForQemu, tab
   assumptions.add('QEMU: the TD uses the split irqchip TDX requires (QEMU adds KVM_FEATURE_MSI_EXT_DEST_ID)');
   const b = new LayerBuilder();
   for (const w of qemuFeatureWords()) {
-    let k: Bits = layerReg(kvmSupported, w.leaf, w.subleaf, w.reg) ?? (kvmSupported.values.hasLeaf(w.leaf) ? { v: 0, k: 0xffffffff } : UNKNOWN);
+    let k: Bits = layerReg(kvmSupported, w.leaf, w.subleaf, w.reg) ?? (kvmSupported.hasLeaf(w.leaf) ? { v: 0, k: 0xffffffff } : UNKNOWN);
     if (w.leaf === 0x40000001 && w.reg === 'eax') k = set(k, 1 << 15);
     const key = capsKey(w.leaf, w.subleaf, w.reg);
     const f1 = fixed1.get(key) ?? 0;
