@@ -58,10 +58,13 @@ export function parseFirecrackerBitmap(raw: string, width: 32 | 64): FilterBits 
 
 /** `0x1f` or `0b11111` as Firecracker accepts them (decimal is rejected); null otherwise. */
 function parsePrefixedNumber(raw: string, max: bigint): bigint | null {
-  let digits: string;
-  if (raw.startsWith('0x') && /^[0-9a-fA-F]+$/.test((digits = raw.slice(2)))) return BigInt(`0x${digits}`) <= max ? BigInt(`0x${digits}`) : null;
-  if (raw.startsWith('0b') && /^[01]+$/.test((digits = raw.slice(2)))) return BigInt(`0b${digits}`) <= max ? BigInt(`0b${digits}`) : null;
-  return null;
+  const prefix = raw.slice(0, 2);
+  const digits = raw.slice(2).replace(/^0+(?=.)/, '');
+  let v: bigint;
+  if (prefix === '0x' && /^[0-9a-fA-F]{1,16}$/.test(digits)) v = BigInt(`0x${digits}`);
+  else if (prefix === '0b' && /^[01]{1,64}$/.test(digits)) v = BigInt(`0b${digits}`);
+  else return null;
+  return v <= max ? v : null;
 }
 
 interface Ctx {
