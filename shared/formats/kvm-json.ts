@@ -33,6 +33,12 @@ function u64(v: string | number): bigint {
   return parseU64(v) ?? 0n;
 }
 
+/** "1.5.6" -> "1.5.06": the update number has two digits, as dmesg prints it. */
+function normaliseModuleVersion(v: string): string {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(v);
+  return m ? `${m[1]}.${m[2]}.${m[3]!.padStart(2, '0')}` : v;
+}
+
 export function entriesOf(c: Cpuid2Json): KvmCpuidEntry[] {
   const list = Array.isArray(c) ? c : c.entries;
   return list.map((e) => ({
@@ -156,9 +162,20 @@ export const kvmJson: InputFormat<KvmInput> = {
           ...(c.tdx_init_vm === undefined ? {} : { initVm: initVmOf(c.tdx_init_vm) }),
           ...(c.tdx_get_cpuid === undefined ? {} : { tdCpuid: entriesOf(c.tdx_get_cpuid) }),
           ...(c.set_cpuid2 === undefined ? {} : { setCpuid: entriesOf(c.set_cpuid2) }),
+          ...(c.tdx_module === undefined
+            ? {}
+            : {
+                tdxModule: {
+                  version: normaliseModuleVersion(c.tdx_module.version),
+                  ...(c.tdx_module.build_num === undefined && c.tdx_module.build_date === undefined
+                    ? {}
+                    : { build: { ...(c.tdx_module.build_num === undefined ? {} : { number: c.tdx_module.build_num }), ...(c.tdx_module.build_date === undefined ? {} : { date: c.tdx_module.build_date }) } }),
+                  ...(c.tdx_module.source === undefined ? {} : { source: c.tdx_module.source }),
+                },
+              }),
           ...(c.notes === undefined ? {} : { captureNotes: c.notes }),
         };
-        if (!out.kvmSupported && !out.tdxCaps && !out.initVm && !out.tdCpuid && !out.setCpuid) {
+        if (!out.kvmSupported && !out.tdxCaps && !out.initVm && !out.tdCpuid && !out.setCpuid && !out.tdxModule) {
           warnings.push({ line: 1, message: 'the capture holds no KVM structure (only notes)' });
         }
         return out;

@@ -71,6 +71,7 @@ const KVM_LAYERS: readonly [keyof KvmInput, FeedId, string][] = [
 export function classifyKvm(k: KvmInput): RoleDecision {
   const present = KVM_LAYERS.filter(([key]) => k[key] !== undefined);
   const feeds = present.map(([, feed]) => feed);
+  if (k.tdxModule) feeds.push('module');
   if (k.kernel) feeds.push('kernel');
   if (present.length === 0 && k.qmp?.modelProps) {
     return {
@@ -81,7 +82,11 @@ export function classifyKvm(k: KvmInput): RoleDecision {
     };
   }
   const first = present[0];
-  if (!first) return { role: 'context', confidence: 0.3, reason: 'KVM capture without any KVM structure (only notes)', feeds };
+  if (!first) {
+    return k.tdxModule
+      ? { role: 'context', confidence: 0.9, reason: `KVM capture: TDX module ${k.tdxModule.version} (from ${k.tdxModule.source ?? 'sysfs'}), no KVM structure`, feeds }
+      : { role: 'context', confidence: 0.3, reason: 'KVM capture without any KVM structure (only notes)', feeds };
+  }
   const partial = k.knownRegs ? ` (${k.knownRegs.length} feature-word registers known)` : '';
   return {
     role: first[1] as InputRole,

@@ -141,9 +141,10 @@ function findConflicts(inputs: readonly ClassifiedInput[]): Conflict[] {
     out.push({ feed: 'guest', paths: guests.map((g) => g.path), used: guests[0]!.path, message: `${guests.length} guest captures; ${guests[0]!.path} is used` });
   }
   const modules = active.filter((i) => i.feeds.includes('module'));
-  const versions = [...new Set(modules.map((m) => (m.parsed as DmesgInput).moduleVersion))];
+  const versionOf = (m: ClassifiedInput): string | undefined => (m.parsed.kind === 'kvm' ? m.parsed.tdxModule?.version : (m.parsed as DmesgInput).moduleVersion);
+  const versions = [...new Set(modules.map(versionOf))];
   if (versions.length > 1) {
-    out.push({ feed: 'module', paths: modules.map((m) => m.path), used: modules[0]!.path, message: `kernel logs name different TDX modules (${versions.join(', ')}); ${versions[0]} is used` });
+    out.push({ feed: 'module', paths: modules.map((m) => m.path), used: modules[0]!.path, message: `inputs name different TDX modules (${versions.join(', ')}); ${versions[0]} is used` });
   }
   const cmdlines = active.filter((i) => i.parsed.kind === 'qemu-cmdline');
   const embedded = active.filter((i) => i.parsed.kind === 'qemu-log' && (i.parsed as QemuLogInput).cmdline);
@@ -174,7 +175,20 @@ export function toEngineInputs(inputs: readonly ClassifiedInput[]): EngineInputs
   const guest = active.find((i) => i.role === 'guest' && i.parsed.kind === 'cpuid')?.parsed as CpuidDump | undefined;
   const kvm = active.filter((i) => i.parsed.kind === 'kvm').map((i) => i.parsed as KvmInput);
   const dmesgs = active.filter((i) => i.parsed.kind === 'dmesg').map((i) => i.parsed as DmesgInput);
-  const dmesg = dmesgs.find((d) => d.moduleVersion) ?? dmesgs[0];
+  const fromLog = dmesgs.find((d) => d.moduleVersion);
+  const sysfs = kvm.find((k) => k.tdxModule);
+  // The engine reads the module version from the kernel log; a capture that read it from
+  // sysfs stands in for the log when the log does not name it.
+  const dmesg: DmesgInput | undefined =
+    fromLog ??
+    (sysfs
+      ? {
+          ...(dmesgs[0] ?? { kind: 'dmesg' as const, format: sysfs.format, name: sysfs.name, warnings: [], seamcallFailures: [], events: [] }),
+          moduleVersion: sysfs.tdxModule!.version,
+          ...(sysfs.tdxModule!.build ? { moduleBuild: sysfs.tdxModule!.build } : {}),
+          ...(dmesgs[0]?.kernelVersion ?? sysfs.kernel ? { kernelVersion: (dmesgs[0]?.kernelVersion ?? sysfs.kernel)! } : {}),
+        }
+      : dmesgs[0]);
   const qemuLog = active.find((i) => i.parsed.kind === 'qemu-log')?.parsed as QemuLogInput | undefined;
   const explicitCmd = active.find((i) => i.parsed.kind === 'qemu-cmdline')?.parsed as QemuCmdlineInput | undefined;
   const qemuCmdline = explicitCmd ?? qemuLog?.cmdline;

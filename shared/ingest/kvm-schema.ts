@@ -81,6 +81,16 @@ export const tdxInitVm = z
   })
   .describe('KVM_TDX_INIT_VM payload');
 
+/** The TDX module version as sysfs tells it (the capture script reads it there). */
+export const tdxModule = z
+  .object({
+    version: z.string().regex(/^\d+\.\d+(?:\.\d+)?$/).describe('"1.5.06" (sysfs tdx_host/version) or "1.5" (old sysfs: major.minor)'),
+    build_num: z.number().int().min(0).optional(),
+    build_date: z.string().optional().describe('YYYYMMDD'),
+    source: z.string().optional().describe('the sysfs path it came from'),
+  })
+  .describe('TDX module version');
+
 export const kvmCapture = z
   .object({
     schema: z.literal(KVM_JSON_SCHEMA_ID),
@@ -93,6 +103,7 @@ export const kvmCapture = z
     tdx_init_vm: tdxInitVm.optional().describe('KVM_TDX_INIT_VM (layer I)'),
     tdx_get_cpuid: cpuid2.optional().describe('KVM_TDX_GET_CPUID of one vCPU (layer T)'),
     set_cpuid2: cpuid2.optional().describe('KVM_SET_CPUID2 of one vCPU (layer S)'),
+    tdx_module: tdxModule.optional().describe('TDX module version from sysfs (selects the module table, like dmesg)'),
     notes: z.array(z.string()).optional().describe('what the capture could not read, and why'),
   })
   .describe('A KVM capture for the TDX CPUID Workbench, version 1');

@@ -35,6 +35,10 @@ function detailOf(id: FeedId, inputs: readonly ClassifiedInput[]): string {
   const p = first.parsed;
   switch (id) {
     case 'module': {
+      if (p.kind === 'kvm') {
+        const m = (p as KvmInput).tdxModule!;
+        return `TDX module ${m.version}${m.build?.number !== undefined ? ` (build ${m.build.number})` : ''}, from ${m.source ?? 'sysfs'}`;
+      }
       const d = p as DmesgInput;
       return `TDX module ${d.moduleVersion}${d.moduleBuild?.number !== undefined ? ` (build ${d.moduleBuild.number}${d.moduleBuild.date ? `, ${d.moduleBuild.date}` : ''})` : ''}`;
     }

@@ -57,6 +57,8 @@ export interface KvmInput {
   readonly knownRegs?: readonly RegAddress[];
   /** What a QMP capture said besides the feature words (docs/kvm-json.md, "QMP"). */
   readonly qmp?: QmpFacts;
+  /** TDX module version the capture read from sysfs ("1.5.06", or "1.5" from the old sysfs files). */
+  readonly tdxModule?: { readonly version: string; readonly build?: { readonly number?: number; readonly date?: string }; readonly source?: string };
   /** Problems the capture tool recorded instead of a value ("KVM_TDX_CAPABILITIES: ENODEV"). */
   readonly captureNotes?: readonly string[];
 }
