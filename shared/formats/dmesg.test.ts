@@ -66,3 +66,23 @@ describe('dmesg reader', () => {
     expect((e as FormatError).line).toBe(3);
   });
 });
+
+describe('dmesg module-version line shapes, one by one', () => {
+  const cases: readonly [string, string, { number?: number; date?: string } | undefined][] = [
+    ['[   15.960876] virt/tdx: TDX module: attributes 0x0, vendor_id 0x8086, major_version 1, minor_version 5, build_date 20240129, build_num 698', '1.5', { number: 698, date: '20240129' }],
+    ['[    9.1] tdx: TDX module: attributes 0x0, vendor_id 0x8086, major_version 1, minor_version 0, build_date 20211209, build_num 160', '1.0', { number: 160, date: '20211209' }],
+    ['[   11.2] virt/tdx: TDX module 1.5.06.00.0744 initialized', '1.5.06', { number: 744 }],
+    ['[   11.2] virt/tdx: Module version: 1.5.24', '1.5.24', undefined],
+    ['[   11.2] virt/tdx: TDX module version: 1.5.24', '1.5.24', undefined],
+    ['[   11.2] virt/tdx: module version: 2.0.08.00.0912 (build_date 20250203).', '2.0.08', { number: 912, date: '20250203' }],
+    ['[   11.2] virt/tdx: Module version: 1.5.06.00.0744, build_date: 20240129', '1.5.06', { number: 744, date: '20240129' }],
+    ['Mar 03 12:00:09 h kernel: tdx: TDX module version 1.5.6', '1.5.06', undefined],
+  ];
+  for (const [line, version, build] of cases) {
+    it(line.replace(/^\S+ +\S+ /, ''), () => {
+      const d = dmesg.parse(`${line}\n`, 'one.txt');
+      expect(d.moduleVersion).toBe(version);
+      expect(d.moduleBuild).toEqual(build);
+    });
+  }
+});
