@@ -3,12 +3,20 @@
 import type { Command } from 'commander';
 import { registerConvert } from './convert';
 import { registerDecode } from './decode';
+import { registerExplain } from './explain';
+import { registerModuleDiff } from './module-diff';
+import { registerModules } from './modules';
+import { registerReconcile } from './reconcile';
 
 /** Registers a command on the program; `setExit` records the process exit status. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   // one line per command
+  registerReconcile,
+  registerExplain,
+  registerModules,
+  registerModuleDiff,
   registerConvert,
   registerDecode,
 ];
