@@ -14,10 +14,16 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 /** The privileges Electron's protocol.registerSchemesAsPrivileged receives for app://. */
 export const APP_SCHEME_PRIVILEGES = {
+  // Relative URLs, an origin (app://workbench) and web storage like https.
   standard: true,
+  // A secure context (crypto.subtle, clipboard), and no mixed-content downgrade.
   secure: true,
   supportFetchAPI: true,
-  // Not bypassCSP, not corsEnabled, no service workers, no code cache across origins.
+  // Module scripts (<script type="module" crossorigin>) and module workers are fetched in
+  // CORS mode; Chromium refuses that for schemes it does not know as CORS-enabled. Our
+  // responses carry no Access-Control-Allow-Origin, so no other origin can read them.
+  corsEnabled: true,
+  // Not bypassCSP, no service workers, no stream or code-cache extras.
 } as const;
 
 const MIME: Readonly<Record<string, string>> = {
