@@ -2,6 +2,9 @@
 // maxOutputLength stops gunzip; seek-bzip writes through an output object that refuses
 // the byte after the limit. A bomb therefore costs at most maxTotalBytes of memory.
 
+// The declaration travels with this file, so every project that type-checks it finds it.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./seek-bzip.d.ts" />
 import { gunzipSync } from 'node:zlib';
 import Bunzip from 'seek-bzip';
 import { BundleError, mib, type BundleLimits } from './limits';
