@@ -170,7 +170,9 @@ describe('built renderer under the app CSP (Chromium)', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       void handleAppRequest(new Request(`app://workbench${req.url ?? '/'}`, { method: req.method }), { root: builtRenderer, csp: appCsp() }).then(async (r) => {
-        res.writeHead(r.status, Object.fromEntries(r.headers));
+        const headers: Record<string, string> = {};
+        r.headers.forEach((value, name) => (headers[name] = value));
+        res.writeHead(r.status, headers);
         res.end(Buffer.from(await r.arrayBuffer()));
       });
     });
