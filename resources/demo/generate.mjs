@@ -1,3 +1,4 @@
+/* global process, URL */
 // Writes shared/ingest/demo-files.ts from the files of this folder: the demo bug report as
 // text constants with their SHA-256, importable from shared/ (which cannot read files).
 // Run: node resources/demo/generate.mjs   (test/unit/ingest-demo.test.ts checks it is current)
