@@ -153,6 +153,11 @@ describe('AIDA64 reader on every InstLatx64 corpus file', () => {
     expect(second.id).toBe(56);
     // The x2APIC ID in leaf 0xB EDX agrees with the APIC ID of the All CPUs table.
     for (const cpu of d.cpus) expect(cpu.table.get(0xb, 0)?.edx).toBe(cpu.topology?.apicId);
+    // A quoted paste keeps the allcpu: topology.
+    // (The All CPUs rows are taken out, so the numbers can only come from the quoted lines.)
+    const spr = read('GenuineIntel00806F8_SapphireRapids_05_CPUID.txt').replace(/^allcpu:/gm, '> allcpu:').replace(/^CPU +\d+: APICID.*$/gm, '');
+    const quoted = parseAida64(spr, 'q');
+    expect(quoted.cpus[1]!.topology).toEqual({ package: 0, core: 0, thread: 1 });
   });
 
   it('names hybrid core types and reports the 0x1A difference', () => {

@@ -354,7 +354,7 @@ class Aida64Reader {
 
   private allcpuLine(): void {
     const s = this.current;
-    const m = ALLCPU.exec(this.c.line().trim());
+    const m = ALLCPU.exec(`allcpu:${this.c.rest()}`.trim());
     if (!s || !m) return;
     s.package = Number(m[1]);
     s.core = Number(m[2]);
