@@ -71,6 +71,18 @@ describe('opening files', () => {
     expect(await wb.services.recentFiles()).toEqual([join(dir, 'host.txt')]);
   });
 
+  it('a recent list that cannot be saved does not lose the opened files', async () => {
+    const { wb, platform } = await started();
+    // A non-empty folder where recent.json goes: every save of the list fails.
+    mkdirSync(join(userData, 'recent.json', 'x'), { recursive: true });
+    platform.openAnswer = [join(dir, 'host.txt')];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const r = await wb.services.openDialog('files');
+    expect(r.files.map((f) => f.text)).toEqual([HOST]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('recent list not saved'));
+    warn.mockRestore();
+  });
+
   it('a cancelled dialog opens nothing and grants nothing', async () => {
     const { wb } = await started();
     expect(await wb.services.openDialog('folder')).toEqual({ files: [], problems: [] });

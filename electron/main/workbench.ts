@@ -84,6 +84,7 @@ export class Workbench {
 
   /** Loads persisted state; the recent list's entries are granted (the user chose them before). */
   async start(): Promise<void> {
+    await fsp.mkdir(this.platform.userDataFolder, { recursive: true });
     await this.settings.load();
     for (const p of await this.recent.load()) {
       const kind = await kindOf(p);
@@ -101,10 +102,15 @@ export class Workbench {
     this.workspacePath = null;
   }
 
+  /** Adds to the recent lists; a failure to save the list never loses what was opened. */
   private async remember(paths: readonly string[]): Promise<void> {
     if (paths.length === 0) return;
-    for (const p of paths) this.platform.addRecentDocument(p);
-    this.platform.recentChanged(await this.recent.add(paths));
+    try {
+      for (const p of paths) this.platform.addRecentDocument(p);
+      this.platform.recentChanged(await this.recent.add(paths));
+    } catch (e) {
+      console.warn(`[workbench] recent list not saved: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Grants what the user handed over (dialog, drop, argv, OS) and returns what exists. */
