@@ -116,7 +116,9 @@ describe('cpuid -r pastes', () => {
       sameAs(parseCpuidR(rewrite((l) => l.replace(` ${next}=`, `\n    ${next}=`)), 'x'));
     }
     // After the colon, and quoted mail with the wrap inside the quote.
-    sameAs(parseCpuidR(rewrite((l) => l.replace(': eax=', ':\n> eax=')), 'x'));
+    const afterColon = rewrite((l) => l.replace(': eax=', ':\n> eax='));
+    sameAs(parseCpuidR(afterColon, 'x'));
+    expect(detectCpuidR(afterColon)?.confidence).toBeGreaterThan(0.9);
   });
 
   it('text around the dump is skipped with a warning; the KVM table title lowers detection', () => {

@@ -31,7 +31,8 @@ function isDecodedLine(trimmed: string): boolean {
   return DECODED_MARKERS.some((re) => re.test(trimmed));
 }
 
-const RECORD_HEAD = /^(?:0x)?[0-9a-f]{1,8}\s+(?:0x)?[0-9a-f]{1,8}\s*:\s*eax\s*=/i;
+// A register line, or its first part when a paste wrapped it right after the colon.
+const RECORD_HEAD = /^(?:0x)?[0-9a-f]{1,8}\s+(?:0x)?[0-9a-f]{1,8}\s*:\s*(?:eax\s*=|$)/i;
 const CPU_HEADER = /^CPU\s*\d*\s*:\s*$/;
 
 export function detectCpuidR(text: string): Detection | null {

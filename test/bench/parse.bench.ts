@@ -2,6 +2,7 @@
 // 906 KB, 112-CPU Emerald Rapids AIDA64 dump (issue 2: parse + decode under 10 ms after
 // warm-up; the parse gets at most half of that). Run: npm run bench -- parse
 import { readFileSync, readdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { FORMATS, detectFormat } from '../../shared/formats/registry';
 import type { InputFormat } from '../../shared/formats/types';
@@ -64,14 +65,20 @@ const aida = FORMATS.find((f) => f.id === 'aida64');
 if (aida) {
   const emr = aida.parse(emrText, 'emr01');
   const cpus = emr.kind === 'cpuid' ? emr.cpus.length : 0;
+  // Also the best time: on a shared, loaded machine the median mostly measures the others.
+  const times: number[] = [];
   await bench(
     'parse AIDA64 EmeraldRapids_01 (906 KB, 112 CPUs)',
-    () => aida.parse(emrText, 'emr01'),
+    () => {
+      const t0 = performance.now();
+      aida.parse(emrText, 'emr01');
+      times.push(performance.now() - t0);
+    },
     {
       warmup: 30,
       iterations: 200,
       targetMs: 5,
-      extra: (ms) => ({ bytes: emrText.length, cpus, mbPerSecond: round(emrText.length / 1e6 / (ms / 1000)) }),
+      extra: (ms) => ({ bytes: emrText.length, cpus, mbPerSecond: round(emrText.length / 1e6 / (ms / 1000)), minMs: round(Math.min(...times.slice(30))) }),
     },
   );
 }
