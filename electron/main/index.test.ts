@@ -26,6 +26,7 @@ const m = vi.hoisted(() => {
     ipcHandlers: new Map<string, Fn>(),
     protocolHandler: null as Fn | null,
     menus: 0,
+    userDataSwitch: '',
     ready: null as null | (() => void),
   };
   return state;
@@ -74,6 +75,8 @@ vi.mock('electron', () => {
     whenReady: () => new Promise<void>((resolve) => (m.ready = resolve)),
     isReady: () => m.ready === null,
     getPath: (name: string) => join(m.userData, name),
+    setPath: (name: string, value: string) => m.calls.push(`setPath ${name} ${value}`),
+    commandLine: { getSwitchValue: (name: string) => (name === 'user-data-dir' ? m.userDataSwitch : '') },
     addRecentDocument: () => undefined,
     clearRecentDocuments: () => undefined,
   };
@@ -117,6 +120,7 @@ beforeEach(() => {
   m.windows.length = 0;
   m.ipcHandlers.clear();
   m.ready = null;
+  m.userDataSwitch = '';
   process.argv = ['/opt/wb/tdx-cpuid-workbench'];
 });
 afterEach(() => {
@@ -138,7 +142,15 @@ describe('main process entry', () => {
     expect(m.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) }]);
     expect(m.privileged[0]).not.toMatchObject({ privileges: { bypassCSP: true } });
     expect(m.calls.slice(0, 3)).toEqual(['registerSchemesAsPrivileged', 'enableSandbox', 'requestSingleInstanceLock']);
+    expect(m.calls.some((c) => c.startsWith('setPath'))).toBe(false);
     expect(m.appEvents.has('web-contents-created')).toBe(true);
+  });
+
+  it('--user-data-dir moves the state files, before the single-instance lock is taken', async () => {
+    m.userDataSwitch = '/tmp/profile-2';
+    await import('./index');
+    expect(m.calls.indexOf('setPath userData /tmp/profile-2')).toBeGreaterThan(-1);
+    expect(m.calls.indexOf('setPath userData /tmp/profile-2')).toBeLessThan(m.calls.indexOf('requestSingleInstanceLock'));
   });
 
   it('a second instance quits at once, leaving the files to the first', async () => {

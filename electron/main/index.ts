@@ -35,6 +35,11 @@ const preloadPath = join(here, '../preload/index.cjs');
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 app.enableSandbox();
 app.setName(APP_NAME);
+// `--user-data-dir=<folder>` (Chromium's switch) moves our state files too, so tests and
+// side-by-side profiles do not share the recent list, settings or the autosaved session.
+// Set before the single-instance lock, which lives in that folder.
+const userDataDir = app.commandLine.getSwitchValue('user-data-dir');
+if (userDataDir) app.setPath('userData', userDataDir);
 
 let mainWindow: BrowserWindow | null = null;
 let workbench: Workbench | null = null;
