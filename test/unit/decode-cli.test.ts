@@ -37,10 +37,11 @@ interface Report {
 }
 
 describe('tdx-cpuid decode', () => {
-  it('prints the contract JSON for one file', () => {
+  it('prints the contract JSON for one file, on one line', () => {
     const r = run(SPR, '--json');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
+    expect(r.stdout.indexOf('\n')).toBe(r.stdout.length - 1);
     const j = JSON.parse(r.stdout) as Report;
     expect(Object.keys(j).slice(0, 7)).toEqual(['schema', 'source', 'cpu', 'leaves', 'features', 'fields', 'heterogeneous']);
     expect(j.schema).toBe('tdx-cpuid/decode/v1');
@@ -63,7 +64,10 @@ describe('tdx-cpuid decode', () => {
   });
 
   it('decodes every CPU with --all-cpus and one CPU with --cpu', () => {
-    const all = JSON.parse(run(ADL, '--all-cpus', '--json').stdout) as Report;
+    const r = run(ADL, '--all-cpus', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const all = JSON.parse(r.stdout) as Report;
     expect(all.cpus).toHaveLength(24);
     expect(all.cpus!.map((c) => c.cpu)).toEqual([...Array(24).keys()]);
     const coreType = (c: NonNullable<Report['cpus']>[number]) => c.leaves.find((l) => (l as { leaf: number }).leaf === 0x1a) as { eax: number };
@@ -129,5 +133,14 @@ describe('tdx-cpuid decode', () => {
     const j = JSON.parse(r.stdout) as Report;
     expect(j.source).toMatchObject({ vendor: 'GenuineIntel', family: 6, model: 186 });
     expect(j.source.cpuCount).toBe(20);
+  });
+
+  it('skips files inside a bundle that are not CPUID dumps, with a note', () => {
+    const r = run(`${corpus}/hwloc_gather_cpuid/Intel-CPUID.1F-Qemu-2p3d3c2t.tar.bz2`, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: .*README .*not a CPUID dump; skipped/);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect((JSON.parse(lines[0]!) as Report).source.format).toBe('hwloc');
   });
 });

@@ -1,14 +1,13 @@
 // `tdx-cpuid decode FILE... [--cpu N | --all-cpus] [--json] [--format NAME]`: named decoding
-// of CPUID dumps (cli-contract.md, schema tdx-cpuid/decode/v1). With --json one file prints
-// one JSON document; several files print JSON Lines, one object per file in argument order.
-// Every input is read and decoded before anything is printed, so a bad input prints only
+// of CPUID dumps (cli-contract.md, schema tdx-cpuid/decode/v1). --json prints JSON Lines: one
+// compact JSON object per dump, in argument order (a single file is one line of JSON).
+// Every input is read and checked before anything is printed, so a bad input prints only
 // its one-line error (exit 2).
 
 import type { Command } from 'commander';
 import type { CpuidDump } from '../../../shared/model/dump';
 import { FormatError } from '../../../shared/model/errors';
-import { decodeReport, findCpu, renderDecodeText } from '../../../shared/knowledge/decode/index';
-import type { DecodeReport } from '../../../shared/knowledge/decode/index';
+import { decodeReport, findCpu, renderDecodeText, writeDecodeReportJson } from '../../../shared/knowledge/decode/index';
 import { CliError, EXIT } from '../errors';
 import { loadInputs } from '../load-inputs';
 import type { RegisterCommand } from './index';
@@ -34,27 +33,45 @@ function checkCpu(dump: CpuidDump, path: string, id: number | undefined): void {
   throw new CliError(`${path}: no CPU ${id} (the dump has ${ids.length === 1 ? `CPU ${ids[0]}` : `CPUs ${ids[0]}..${ids[ids.length - 1]}`})`);
 }
 
-export async function decode(files: readonly string[], opts: DecodeCliOptions): Promise<string> {
+/** True when `path` is a file inside the folder or bundle `arg` names (`x.tar.bz2!/dir/pu0`). */
+function isMemberOf(path: string, arg: string): boolean {
+  return path !== arg && (path.startsWith(`${arg}!/`) || path.startsWith(`${arg.replace(/\/+$/, '')}/`));
+}
+
+/**
+ * Decodes the inputs and hands the output to `write` one input at a time (JSON: one compact
+ * line per dump). A file named on the command line must be a CPUID dump; files found inside a
+ * folder or bundle that are not (a README, a dmesg) are skipped with a note on stderr.
+ */
+export async function decode(files: readonly string[], opts: DecodeCliOptions, write: (chunk: string | Uint8Array) => void): Promise<void> {
   const cpu = cpuIdOption(opts);
   const inputs = await loadInputs(files, opts.format);
-  const reports: { report: DecodeReport; cpuIds: number[] }[] = [];
+  const dumps: { dump: CpuidDump; path: string; sha256: string }[] = [];
   for (const input of inputs) {
     const parsed = input.parsed;
+    const path = input.source.path;
     if (parsed.kind !== 'cpuid') {
-      throw new FormatError(input.source.path, 0, 'a CPUID dump (decode reads CPUID dumps only)', `${input.format} input`, input.format);
+      if (files.some((f) => isMemberOf(path, f))) {
+        process.stderr.write(`tdx-cpuid: note: ${path} (${input.format}) is not a CPUID dump; skipped\n`);
+        continue;
+      }
+      throw new FormatError(path, 0, 'a CPUID dump (decode reads CPUID dumps only)', `${input.format} input`, input.format);
     }
-    checkCpu(parsed, input.source.path, cpu);
-    const report = decodeReport(parsed, { path: input.source.path, sha256: input.source.sha256 }, {
-      ...(cpu !== undefined ? { cpu } : {}),
-      allCpus: !!opts.allCpus,
-    });
-    reports.push({ report, cpuIds: parsed.cpus.map((c) => c.id) });
+    checkCpu(parsed, path, cpu);
+    dumps.push({ dump: parsed, path, sha256: input.source.sha256 });
   }
-  if (opts.json) {
-    if (reports.length === 1) return `${JSON.stringify(reports[0]!.report, null, 2)}\n`;
-    return reports.map((r) => `${JSON.stringify(r.report)}\n`).join('');
-  }
-  return reports.map((r) => renderDecodeText(r.report, { cpuIds: r.cpuIds })).join('\n');
+  if (dumps.length === 0) throw new CliError(`no CPUID dump in ${files.join(', ')}`);
+  const decodeOpts = { ...(cpu !== undefined ? { cpu } : {}), allCpus: !!opts.allCpus };
+  dumps.forEach(({ dump, path, sha256 }, i) => {
+    if (opts.json) {
+      // Pieces straight to the output; identical per-CPU feature lists are encoded once.
+      writeDecodeReportJson(dump, { path, sha256 }, decodeOpts, write, (text) => Buffer.from(text, 'utf8'));
+      write('\n');
+    } else {
+      const report = decodeReport(dump, { path, sha256 }, decodeOpts);
+      write(`${i > 0 ? '\n' : ''}${renderDecodeText(report, { cpuIds: dump.cpus.map((c) => c.id) })}`);
+    }
+  });
 }
 
 export const registerDecode: RegisterCommand = (program: Command, setExit) => {
@@ -64,16 +81,17 @@ export const registerDecode: RegisterCommand = (program: Command, setExit) => {
     .argument('<file...>', 'CPUID dumps in any format the workbench reads (detected from content)')
     .option('--cpu <n>', 'decode this CPU (default: the first CPU of each dump)')
     .option('--all-cpus', 'also decode every CPU (JSON: "cpus" holds each CPU\'s leaves and features)')
-    .option('--json', 'print JSON (tdx-cpuid/decode/v1); several files print JSON Lines, one object per file')
+    .option('--json', 'print JSON (tdx-cpuid/decode/v1) Lines: one object per dump, in argument order')
     .option('--format <name>', 'read the inputs as this format instead of detecting it')
     .action(async (files: string[], opts: DecodeCliOptions) => {
-      const out = await decode(files, opts);
       // `tdx-cpuid decode ... | head` closes the pipe early: that is not an error.
       process.stdout.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'EPIPE') process.exit(EXIT.ok);
         throw e;
       });
-      process.stdout.write(out);
+      process.stdout.cork();
+      await decode(files, opts, (chunk) => process.stdout.write(chunk));
+      process.stdout.uncork();
       setExit(EXIT.ok);
     });
 };

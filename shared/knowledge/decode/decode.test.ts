@@ -8,7 +8,7 @@ import type { CpuidDump } from '../../model/dump';
 import { registerDifferences } from '../../model/heterogeneity';
 import { detectFormat, parseInput } from '../../formats/registry';
 import { layoutsOf } from '../bits/table';
-import { decodeReport, fastRegisterDifferences, heterogeneousFields, renderDecodeText } from './index';
+import { decodeReport, decodeReportJson, fastRegisterDifferences, heterogeneousFields, renderDecodeText, writeDecodeReportJson } from './index';
 import type { DecodeReport } from './index';
 
 const corpus = join(__dirname, '../../../test/fixtures/corpus');
@@ -206,5 +206,32 @@ describe('decode facts a person can check in the dumps', () => {
     const r = report(d);
     expect(r.signatures.tdx).toBe('IntelTDX    ');
     expect(r.fields.filter((f) => f.leaf === 0x21).map((f) => f.name)).toEqual(['tdx_max_subleaf', 'tdx_vendorid_0', 'tdx_vendorid_2', 'tdx_vendorid_1']);
+  });
+});
+
+describe('decodeReportJson', () => {
+  it('writes the same bytes as JSON.stringify(decodeReport(...))', () => {
+    for (const rel of ['aida64_instlatx64/GenuineIntel0090672_AlderLake_03_CPUID.txt', 'proc_cpuinfo/local_bhyve-guest_AMD-Turin-like_proc_cpuinfo.txt', 'firecracker/T2S.json', 'libvirt_cputestdata/x86_64-cpuid-Xeon-6788P-enabled.xml']) {
+      const d = load(rel)!;
+      const file = { path: rel, sha256: 'f'.repeat(64) };
+      for (const opts of [{}, { allCpus: true }, { cpu: d.cpus[d.cpus.length - 1]!.id }]) {
+        expect(decodeReportJson(d, file, opts)).toBe(JSON.stringify(decodeReport(d, file, opts)));
+      }
+    }
+  });
+});
+
+describe('writeDecodeReportJson', () => {
+  it('hands out pieces that add up to the same JSON, in text and in UTF-8 pieces', () => {
+    const d = load('aida64_instlatx64/GenuineIntel0090672_AlderLake_03_CPUID.txt')!;
+    const file = { path: 'adl', sha256: 'f'.repeat(64) };
+    const pieces: (string | Uint8Array)[] = [];
+    writeDecodeReportJson(d, file, { allCpus: true }, (c) => pieces.push(c), (t) => new TextEncoder().encode(t));
+    const text = pieces.map((p) => (typeof p === 'string' ? p : new TextDecoder().decode(p))).join('');
+    expect(text).toBe(JSON.stringify(decodeReport(d, file, { allCpus: true })));
+    // 24 CPUs, two core types: the features of P and E cores are each encoded once.
+    const binary = pieces.filter((p): p is Uint8Array => typeof p !== 'string');
+    expect(binary).toHaveLength(24);
+    expect(new Set(binary).size).toBeLessThanOrEqual(3);
   });
 });

@@ -23,12 +23,21 @@ function sameKeys(a: CpuRecord, b: CpuRecord): boolean {
   return true;
 }
 
-/** Same result as registerDifferences(), fast when all CPUs have the same leaves. */
-export function fastRegisterDifferences(dump: CpuidDump): RegisterDifference[] {
+/**
+ * Same result as registerDifferences(), fast when all CPUs have the same leaves. `ignore`
+ * gives, per register, bits whose differences do not matter to the caller: a register that
+ * differs only there is left out (and its per-CPU map never built).
+ */
+export function fastRegisterDifferences(dump: CpuidDump, ignore?: (leaf: number, subleaf: number | null, reg: Reg) => number): RegisterDifference[] {
   const cpus = dump.cpus;
   if (cpus.length < 2) return [];
   const first = cpus[0]!;
-  for (let c = 1; c < cpus.length; c++) if (!sameKeys(first, cpus[c]!)) return registerDifferences(dump);
+  for (let c = 1; c < cpus.length; c++) {
+    if (!sameKeys(first, cpus[c]!)) {
+      const all = registerDifferences(dump);
+      return ignore ? all.filter((d) => d.missingOn.length > 0 || (d.diffMask & ~ignore(d.leaf, d.subleaf, d.reg)) !== 0) : all;
+    }
+  }
   const ref = first.table.regs;
   const diff = new Uint32Array(ref.length);
   for (let c = 1; c < cpus.length; c++) {
@@ -40,6 +49,7 @@ export function fastRegisterDifferences(dump: CpuidDump): RegisterDifference[] {
   for (let j = 0; j < diff.length; j++) {
     if (diff[j] === 0) continue;
     const k = keys[j >> 2]!;
+    if (ignore && (diff[j]! & ~ignore(k.leaf, k.subleaf, REGS[j & 3]!)) === 0) continue;
     const byCpu = new Map<number, number>();
     for (const cpu of cpus) byCpu.set(cpu.id, cpu.table.regs[j]!);
     out.push({ leaf: k.leaf, subleaf: k.subleaf, reg: REGS[j & 3]!, diffMask: diff[j]! >>> 0, byCpu, missingOn: [] });
@@ -91,7 +101,8 @@ export interface HeterogeneityOptions {
 export function heterogeneousFields(dump: CpuidDump, opts: HeterogeneityOptions = {}): HeterogeneousField[] {
   const cpus = [...dump.cpus].sort((a, b) => a.id - b.id);
   const out: HeterogeneousField[] = [];
-  for (const d of fastRegisterDifferences(dump)) {
+  const identityOf = (leaf: number, subleaf: number | null, reg: Reg): number => layoutsOf(leaf, subleaf)[regIndex(reg)]!.identityMask;
+  for (const d of fastRegisterDifferences(dump, opts.includeIdentity ? undefined : identityOf)) {
     const layout = layoutsOf(d.leaf, d.subleaf)[regIndex(d.reg)]!;
     const identity = opts.includeIdentity ? 0 : layout.identityMask;
     const mask = (d.diffMask & ~identity) >>> 0;

@@ -9,3 +9,5 @@ export { DECODE_SCHEMA, decodeReport, findCpu, signaturesOf } from './report';
 export type { DecodeCpu, DecodeOptions, DecodeReport, DecodeSource } from './report';
 export { renderDecodeText } from './text';
 export type { TextOptions } from './text';
+export { decodeReportJson, writeDecodeReportJson } from './json';
+export type { JsonSink } from './json';
