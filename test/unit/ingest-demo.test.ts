@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { demoReportFiles } from '../../shared/ingest/demo';
 import { ingest } from '../../shared/ingest/ingest';
 // @ts-expect-error: a plain .mjs script without types
-import { render } from '../../resources/demo/generate.mjs';
+import { render } from '../../tools/generate-demo-files.mjs';
 import { readFileSync } from 'node:fs';
 
 describe('the built-in demo bug report', () => {
-  it('is in step with resources/demo (regenerate with node resources/demo/generate.mjs)', () => {
+  it('is in step with resources/demo (regenerate with node tools/generate-demo-files.mjs)', () => {
     expect(readFileSync('shared/ingest/demo-files.ts', 'utf8')).toBe((render as () => string)());
   });
 
