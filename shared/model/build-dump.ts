@@ -31,7 +31,7 @@ export function finishDump(parts: DumpParts): CpuidDump {
     name: parts.name,
     valueKind: parts.valueKind,
     cpus: Object.freeze(cpus),
-    meta: describeDump(cpus),
+    meta: describeDump(cpus, parts.valueKind),
     probeEchoes,
     annotations: parts.annotations ?? {},
     warnings: parts.warnings ?? [],

@@ -119,11 +119,33 @@ export function describeTable(table: CpuidTable): Omit<DumpMeta, 'cpuCount' | 'p
   };
 }
 
-export function describeDump(cpus: readonly CpuRecord[]): DumpMeta {
+const NO_IDENTITY = { vendor: null, brand: null, family: null, model: null, stepping: null, signature: null, hypervisor: null, tdxGuest: false };
+
+/** True when every bit of the registers is known (ternary/flags dumps say which bits they give). */
+function fullyKnown(cpu: CpuRecord, leaf: number, regs: readonly ('eax' | 'ebx' | 'ecx' | 'edx')[], valueKind: ValueKind): boolean {
+  // Flag lists (/proc/cpuinfo) synthesize identity leaves from their own fields.
+  if (!cpu.known || valueKind !== 'ternary') return true;
+  const k = cpu.known.get(leaf, null);
+  return !!k && regs.every((r) => k[r] >>> 0 === 0xffffffff);
+}
+
+/**
+ * Metadata of a dump. Bit masks (libvirt -enabled/-disabled) carry no identity, so vendor,
+ * brand and FMS are null there; for ternary templates a value is read only where the
+ * template gives every bit of the registers it comes from.
+ */
+export function describeDump(cpus: readonly CpuRecord[], valueKind: ValueKind = 'values'): DumpMeta {
   const first = cpus[0];
-  const base = first
-    ? describeTable(first.table)
-    : { vendor: null, brand: null, family: null, model: null, stepping: null, signature: null, hypervisor: null, tdxGuest: false };
+  let base: Omit<DumpMeta, 'cpuCount' | 'packages'> = NO_IDENTITY;
+  if (first && valueKind !== 'mask') {
+    const d = describeTable(first.table);
+    base = {
+      ...d,
+      vendor: fullyKnown(first, 0, ['ebx', 'ecx', 'edx'], valueKind) ? d.vendor : null,
+      brand: [0x80000002, 0x80000003, 0x80000004].every((l) => fullyKnown(first, l, ['eax', 'ebx', 'ecx', 'edx'], valueKind)) ? d.brand : null,
+      ...(fullyKnown(first, 1, ['eax'], valueKind) ? {} : { family: null, model: null, stepping: null, signature: null }),
+    };
+  }
   const pkgs = new Set(cpus.map((c) => c.topology?.package).filter((p): p is number => p !== undefined));
   return { ...base, cpuCount: cpus.length, packages: pkgs.size > 0 ? pkgs.size : null };
 }
