@@ -21,6 +21,7 @@ const DYNAMIC: readonly (readonly [number, number | null | 'any', Reg, number])[
 ];
 
 export function dynamicMask(leaf: number, subleaf: number | null, reg: Reg): number {
+  if (leaf !== 1 && leaf !== 7 && leaf !== 0xb && leaf !== 0xd && leaf !== 0x1f && leaf !== 0x80000001) return 0;
   let m = 0;
   for (const [l, s, r, mask] of DYNAMIC) if (l === leaf && r === reg && (s === 'any' || s === subleaf)) m |= mask;
   return m >>> 0;

@@ -42,6 +42,31 @@ interface RegContext {
   readonly userOn: number;
   readonly userOff: number;
   readonly pmuCleared: number;
+  readonly capturedS: boolean;
+  readonly capturedG: boolean;
+  /** Bits whose layers disagree. */
+  readonly disagreements: number;
+  /** Class and gates of each bit of the register (computed once per register). */
+  readonly classes: readonly BitClass[];
+  /** Filled on first use per bit (gatesAt). */
+  readonly gates: (readonly Gate[] | undefined)[];
+  readonly module: EngineState['module'];
+}
+
+function gatesAt(c: RegContext, bit: number): readonly Gate[] {
+  let g = c.gates[bit];
+  if (g === undefined) {
+    const list = c.entry ? bitGates(c.module, c.entry, c.reg, bit) : NO_GATES;
+    g = list.length ? list : NO_GATES;
+    c.gates[bit] = g;
+  }
+  return g;
+}
+
+function registerClasses(state: EngineState, entry: ModuleEntry | undefined, leaf: number, reg: Reg): { classes: BitClass[]; gates: (readonly Gate[] | undefined)[]; module: EngineState['module'] } {
+  const classes: BitClass[] = new Array<BitClass>(32);
+  for (let bit = 0; bit < 32; bit++) classes[bit] = bitClass(entry, leaf, reg, bit);
+  return { classes, gates: new Array<readonly Gate[] | undefined>(32), module: state.module };
 }
 
 /** Shared strings and per-state caches for one row-building pass. */
@@ -83,7 +108,7 @@ function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
   }
   const ck = capsKey(key.leaf, key.subleaf, reg);
   const qm = state.predicted.qemuModel;
-  return {
+  const c: Omit<RegContext, 'disagreements'> = {
     key,
     reg,
     entry,
@@ -101,7 +126,11 @@ function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
     userOn: qm.userOn.get(ck) ?? 0,
     userOff: qm.userOff.get(ck) ?? 0,
     pmuCleared: qm.pmuCleared.get(ck) ?? 0,
+    capturedS: state.origin.setCpuid === 'captured' || state.origin.td === 'captured',
+    capturedG: state.origin.guest === 'captured',
+    ...registerClasses(state, entry, key.leaf, reg),
   };
+  return { ...c, disagreements: disagreementMask(c as RegContext) };
 }
 
 function val(b: Bits | null, bit: number): 0 | 1 | null {
@@ -206,42 +235,117 @@ function valuesAt(c: RegContext, bit: number): LayerValues<0 | 1> {
   };
 }
 
-function disagreement(c: RegContext, bit: number, cls: BitClass, v: LayerValues<0 | 1>): boolean {
-  const m = (1 << bit) >>> 0;
-  if (c.dynamic & m) return false;
-  if (c.word && v.requested !== null && v.td !== null && v.requested !== v.td && cls !== 'FAULTING' && cls !== 'ABSENT') return true;
-  if (v.setCpuid !== null && v.td !== null && v.setCpuid !== v.td) return true;
-  if (v.guest !== null && v.td !== null && v.guest !== v.td && !(c.guestControlled & m)) return true;
-  const pt = val(c.predictedTd, bit);
-  if (v.td !== null && pt !== null && v.td !== pt) return true;
-  const pc = val(c.predictedCaps, bit);
-  if (v.tdxCaps !== null && pc !== null && v.tdxCaps !== pc) return true;
-  return false;
+/** Bits of the register whose layers disagree (see BitRow.disagreement). */
+function disagreementMask(c: RegContext): number {
+  const both = (a: Bits | null, b: Bits | null): number => (a && b ? ((a.v ^ b.v) & a.k & b.k) >>> 0 : 0);
+  const b = c.bits;
+  const visible = c.entry && !c.entry.faulting ? 0xffffffff : 0;
+  let m = 0;
+  // QEMU's own check: requested vs the TD, per feature word present in the TD.
+  if (c.word) m |= both(b.requested, b.td) & visible;
+  // Predicted S and G differ from T by design (GPAW field, #VE leaves); only a captured side counts.
+  if (c.capturedS) m |= both(b.setCpuid, b.td);
+  if (c.capturedG) m |= both(b.guest, b.td) & ~c.guestControlled;
+  // A captured layer that differs from its prediction.
+  m |= both(b.td, c.predictedTd);
+  m |= both(b.tdxCaps, c.predictedCaps);
+  return (m & ~c.dynamic) >>> 0;
 }
 
-function rowFor(p: Phrases, c: RegContext, bit: number): BitRow {
-  const { leaf, subleaf } = c.key;
-  const cls = bitClass(c.entry, leaf, c.reg, bit);
-  const g = c.entry ? bitGates(p.state.module, c.entry, c.reg, bit) : NO_GATES;
-  const gates = g.length ? g : NO_GATES;
+function disagreement(c: RegContext, bit: number): boolean {
+  return ((c.disagreements >>> bit) & 1) === 1;
+}
+
+const CLASS_INDEX: Readonly<Record<BitClass, number>> = Object.fromEntries(BIT_CLASSES.map((c, i) => [c, i])) as Record<BitClass, number>;
+
+function tri(b: Bits | null, bit: number): number {
+  if (!b || ((b.k >>> bit) & 1) === 0) return 2;
+  return (b.v >>> bit) & 1;
+}
+
+interface Shared {
+  readonly values: LayerValues<0 | 1>;
+  readonly reasons: readonly string[];
+  readonly decidedBy: LayerId | 'module';
+  readonly disagreement: boolean;
+}
+
+/**
+ * What makes two bits of a register read the same: values, class, gates, the notes, QEMU words
+ * and masks that apply. Bits with the same signature share their values and reasons (most bits
+ * of a register do), which keeps a cold CLI run fast. Null when the reasons name the bit itself.
+ */
+function signature(c: RegContext, bit: number, gatesIndex: number): number | null {
+  const m = (1 << bit) >>> 0;
+  if ((c.userOn | c.userOff) & m) return null;
+  const b = c.bits;
+  let v = 0;
+  for (const id of LAYER_IDS) v = v * 3 + tri(b[id], bit);
+  let notes = 0;
+  for (let i = 0; i < c.notes.length && i < 8; i++) if (c.notes[i]!.mask & m) notes |= 1 << i;
+  let why = 0;
+  for (let i = 0; i < c.qemuWhy.length && i < 15; i++) {
+    if (c.qemuWhy[i]![0] & m) {
+      why = i + 1;
+      break;
+    }
+  }
+  const flags =
+    (c.pmuCleared & m ? 1 : 0) |
+    (c.kvmCleared & m ? 2 : 0) |
+    (c.dynamic & m ? 4 : 0) |
+    (c.guestControlled & m ? 8 : 0) |
+    (c.word?.names.has(bit) ? 16 : 0);
+  const pred = tri(c.predictedTd, bit) * 3 + tri(c.predictedCaps, bit);
+  return ((((v * 11 + CLASS_INDEX[c.classes[bit]!]) * 32 + gatesIndex) * 32 + flags) * 256 + notes) * 16 * 9 + why * 9 + pred;
+}
+
+function shared(p: Phrases, c: RegContext, bit: number): Shared {
+  const cls = c.classes[bit]!;
   const values = valuesAt(c, bit);
-  const { reasons, decidedBy } = chain(p, c, bit, cls, gates, values);
+  const { reasons, decidedBy } = chain(p, c, bit, cls, gatesAt(c, bit), values);
+  return { values, reasons, decidedBy, disagreement: disagreement(c, bit) };
+}
+
+function makeRow(c: RegContext, bit: number, s: Shared): BitRow {
   const e = c.layout.byBit[bit];
   const row: BitRow = {
-    leaf,
-    subleaf,
+    leaf: c.key.leaf,
+    subleaf: c.key.subleaf,
     reg: c.reg,
     bit,
     name: e && e.kind === 'bit' ? e.displayName : null,
-    class: cls,
-    gates,
-    values,
-    decidedBy,
-    disagreement: disagreement(c, bit, cls, values),
-    reasons,
+    class: c.classes[bit]!,
+    gates: gatesAt(c, bit),
+    values: s.values,
+    decidedBy: s.decidedBy,
+    disagreement: s.disagreement,
+    reasons: s.reasons,
     ...(c.guestControlled & (1 << bit) ? { guestControlled: true } : {}),
   };
   return row;
+}
+
+function rowFor(p: Phrases, c: RegContext, bit: number): BitRow {
+  return makeRow(c, bit, shared(p, c, bit));
+}
+
+/** The 32 rows of one register, sharing values and reasons between equal bits. */
+function registerRows(p: Phrases, c: RegContext, out: BitRow[]): void {
+  const memo = new Map<number, Shared>();
+  const gateLists: (readonly Gate[])[] = [];
+  for (let bit = 0; bit < 32; bit++) {
+    const g = gatesAt(c, bit);
+    let gi = gateLists.indexOf(g);
+    if (gi < 0) gi = gateLists.push(g) - 1;
+    const sig = signature(c, bit, gi);
+    let s = sig === null ? undefined : memo.get(sig);
+    if (!s) {
+      s = shared(p, c, bit);
+      if (sig !== null) memo.set(sig, s);
+    }
+    out.push(makeRow(c, bit, s));
+  }
 }
 
 /** Every bit of every leaf in any layer, sorted by leaf, sub-leaf, register, bit. */
@@ -250,11 +354,48 @@ export function buildBitRows(state: EngineState): BitRow[] {
   const rows: BitRow[] = [];
   for (const key of allLeafKeys(state)) {
     for (const reg of REGS) {
-      const c = regContext(state, key, reg);
-      for (let bit = 0; bit < 32; bit++) rows.push(rowFor(p, c, bit));
+      registerRows(p, regContext(state, key, reg), rows);
     }
   }
   return rows;
+}
+
+/** Rows of the bits a register mask selects, without building the other rows. */
+function rowsByMask(state: EngineState, select: (c: RegContext) => number): BitRow[] {
+  const p = new Phrases(state);
+  const out: BitRow[] = [];
+  for (const key of allLeafKeys(state)) {
+    for (const reg of REGS) {
+      const c = regContext(state, key, reg);
+      let m = select(c) >>> 0;
+      while (m !== 0) {
+        const bit = 31 - Math.clz32(m & -m);
+        m = (m & (m - 1)) >>> 0;
+        out.push(rowFor(p, c, bit));
+      }
+    }
+  }
+  return out;
+}
+
+function namedMask(c: RegContext): number {
+  let m = 0;
+  for (const f of c.layout.features) m |= 1 << f.bits[0];
+  return m >>> 0;
+}
+
+/** Named bits whose TD value differs from the host's (what a text report lists). */
+export function hostToTdChangeRows(state: EngineState): BitRow[] {
+  return rowsByMask(state, (c) => {
+    const h = c.bits.host;
+    const t = c.bits.td;
+    return h && t ? (h.v ^ t.v) & h.k & t.k & namedMask(c) : 0;
+  });
+}
+
+/** Bits whose layers disagree (see BitRow.disagreement). */
+export function disagreementRows(state: EngineState): BitRow[] {
+  return rowsByMask(state, (c) => c.disagreements);
 }
 
 /** One bit's row (also for a bit no layer has: then everything is null). */
@@ -288,8 +429,8 @@ export function buildFieldRows(state: EngineState): FieldRow[] {
         const classes = new Set<BitClass>();
         const gates = new Set<Gate>();
         for (let b = bits[0]; b <= bits[1]; b++) {
-          classes.add(bitClass(c.entry, key.leaf, reg, b));
-          if (c.entry) for (const g of bitGates(state.module, c.entry, reg, b)) gates.add(g);
+          classes.add(c.classes[b]!);
+          for (const g of gatesAt(c, b)) gates.add(g);
         }
         const cls = BIT_CLASSES.find((x) => classes.has(x)) ?? 'NATIVE';
         const values = fieldValues(c, bits);

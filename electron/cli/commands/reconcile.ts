@@ -5,7 +5,9 @@
 
 import type { Command } from 'commander';
 import { ContextError } from '../../../shared/engine/context';
-import { reconcile } from '../../../shared/engine/reconcile';
+import type { Analysis } from '../../../shared/engine/reconcile';
+import { analyze } from '../../../shared/engine/reconcile';
+import { disagreementRows, hostToTdChangeRows } from '../../../shared/engine/rows';
 import type { Reconciliation } from '../../../shared/engine/types';
 import { CliError, EXIT } from '../errors';
 import { writeDocument } from '../output/json';
@@ -45,14 +47,17 @@ export async function runReconcile(files: readonly string[], opts: ReconcileCliO
   const failOn = failOnOption(opts.failOn);
   const options = contextOptionsFrom(opts);
   const { inputs, ignored } = await loadEngineInputs(files, opts);
-  let r: Reconciliation;
+  let a: Analysis;
   try {
-    r = reconcile(inputs, options);
+    a = analyze(inputs, options);
   } catch (e) {
     if (e instanceof ContextError) throw new CliError(e.message);
     throw e;
   }
-  const text = opts.json ? reconcileJson(r) : opts.md ? renderReconcileMarkdown(r, { ignored }) : renderReconcileText(r, { ignored });
+  const r = a.reconciliation;
+  // Text and Markdown list only the changed and disagreeing bits: build just those rows.
+  const extras = opts.json ? {} : { ignored, changes: hostToTdChangeRows(a.state), disagreements: disagreementRows(a.state) };
+  const text = opts.json ? reconcileJson(r) : opts.md ? renderReconcileMarkdown(r, extras) : renderReconcileText(r, extras);
   return { text, code: failsOn(failOn, r.summary) ? EXIT.findings : EXIT.ok };
 }
 

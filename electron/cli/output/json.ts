@@ -18,13 +18,40 @@ export function jsonSafe(value: unknown): unknown {
   return value;
 }
 
+/**
+ * JSON of one array element whose object-valued fields are often shared between elements
+ * (reconciliation rows share `values` and `reasons` objects): each shared object is
+ * stringified once. Key order is the object's own.
+ */
+function elementJson(v: unknown, cache: WeakMap<object, string>): string {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return JSON.stringify(v);
+  const parts: string[] = [];
+  for (const [k, x] of Object.entries(v)) {
+    if (x === undefined) continue;
+    let json: string;
+    if (x !== null && typeof x === 'object') {
+      const hit = cache.get(x);
+      if (hit !== undefined) json = hit;
+      else {
+        json = JSON.stringify(x);
+        cache.set(x, json);
+      }
+    } else json = JSON.stringify(x);
+    parts.push(`${JSON.stringify(k)}:${json}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
 /** `{ "schema": ..., key: value, ... }` with one top-level key per line; `lineArrays` keys get one element per line. */
 export function writeDocument(schema: string, parts: readonly (readonly [string, unknown])[], lineArrays: ReadonlySet<string> = new Set()): string {
   const out: string[] = [`{\n  "schema": ${JSON.stringify(schema)}`];
   for (const [key, value] of parts) {
     if (lineArrays.has(key) && Array.isArray(value)) {
       if (value.length === 0) out.push(`,\n  ${JSON.stringify(key)}: []`);
-      else out.push(`,\n  ${JSON.stringify(key)}: [\n    ${value.map((v) => JSON.stringify(v)).join(',\n    ')}\n  ]`);
+      else {
+        const cache = new WeakMap<object, string>();
+        out.push(`,\n  ${JSON.stringify(key)}: [\n    ${value.map((v) => elementJson(v, cache)).join(',\n    ')}\n  ]`);
+      }
     } else {
       out.push(`,\n  ${JSON.stringify(key)}: ${JSON.stringify(jsonSafe(value))}`);
     }

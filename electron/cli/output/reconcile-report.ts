@@ -10,6 +10,9 @@ import { SEVERITY_WORD, disagreements, findingBits, hex, hostToTdChanges, keyRea
 export interface ReportExtras {
   /** Inputs that feed no layer, with why. */
   readonly ignored?: readonly { readonly path: string; readonly why: string }[];
+  /** Precomputed row selections (else taken from `bits`, which builds every row). */
+  readonly changes?: readonly BitRow[];
+  readonly disagreements?: readonly BitRow[];
 }
 
 function contextLines(r: Reconciliation): string[] {
@@ -66,10 +69,10 @@ export function renderReconcileText(r: Reconciliation, extras: ReportExtras = {}
     if (f.bits.length) out.push(`    bits: ${findingBits(f)}`);
     out.push(`    source: ${f.source}`);
   }
-  const changes = hostToTdChanges(r.bits);
+  const changes = extras.changes ?? hostToTdChanges(r.bits);
   out.push('', `Named bits where the TD differs from the host (${changes.length}):`);
   for (const c of changes) out.push(`  ${changeLine(c)}`);
-  const dis = disagreements(r.bits);
+  const dis = extras.disagreements ?? disagreements(r.bits);
   out.push('', `Bits where layers disagree (${dis.length}):`);
   for (const d of dis.slice(0, 200)) out.push(`  ${disagreementLine(d)}`);
   if (dis.length > 200) out.push(`  ... and ${dis.length - 200} more (see --json)`);
@@ -96,13 +99,13 @@ export function renderReconcileMarkdown(r: Reconciliation, extras: ReportExtras 
     out.push('| severity | rule | bits | message |', '|---|---|---|---|');
     for (const f of r.findings) out.push(`| ${f.severity} | \`${f.rule}\` | ${mdEscape(findingBits(f))} | ${mdEscape(f.message)} |`);
   }
-  const changes = hostToTdChanges(r.bits);
+  const changes = extras.changes ?? hostToTdChanges(r.bits);
   out.push('', `## Named bits where the TD differs from the host (${changes.length})`, '');
   if (changes.length) {
     out.push('| bit | name | host | TD | class | why |', '|---|---|---|---|---|---|');
     for (const c of changes) out.push(`| ${formatBit(c)} | ${c.name} | ${v(c.values.host)} | ${v(c.values.td)} | ${c.class} | ${mdEscape(keyReason(c))} |`);
   }
-  const dis = disagreements(r.bits);
+  const dis = extras.disagreements ?? disagreements(r.bits);
   out.push('', `## Bits where layers disagree (${dis.length})`, '');
   if (dis.length) {
     out.push('| bit | name | host | caps | requested | INIT_VM | TD | SET_CPUID2 | guest |', '|---|---|---|---|---|---|---|---|---|');
