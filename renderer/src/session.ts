@@ -4,7 +4,7 @@
 // session (restored or the demo), and autosave.
 
 import type { Pinia } from 'pinia';
-import { watch } from 'vue';
+import { nextTick, watch } from 'vue';
 import type { WorkbenchBridge } from '../../shared/api/bridge';
 import type { AnalysisService } from './analysis/service';
 import { runCommand } from './commands/run';
@@ -54,10 +54,12 @@ export async function startWorkbench(options: StartOptions): Promise<() => void>
   if (bridge.platform === 'browser') stops.push(installShortcuts((id) => void runCommand(id)));
 
   stops.push(watch([() => inputs.forAnalysis, () => context.options], () => void analysis.analyse()));
-  const catalog = analysis.loadCatalog();
 
   if (options.openSession !== false) await workspace.start();
-  await catalog;
+  // The first analysis is queued (the watcher above runs before the next render); the
+  // catalog (module, kernel and QEMU lists for the context bar) waits behind it.
+  await nextTick();
+  await analysis.loadCatalog();
   workspace.watchForAutosave();
 
   const onHide = (): void => void workspace.flush();

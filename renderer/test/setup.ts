@@ -12,6 +12,7 @@ import { memorySessionStore } from '../src/platform/session-store';
 import type { SessionStore } from '../src/platform/session-store';
 import { useAnalysisStore } from '../src/stores/analysis';
 import type { AnalysisResult } from '../src/analysis/types';
+import { toView } from '../src/analysis/row-table';
 
 export interface TestEnv {
   readonly pinia: Pinia;
@@ -40,7 +41,7 @@ export function setupStores(): TestEnv {
 /** Puts a finished analysis into the store, as the worker would. */
 export function showReconciliation(rec: Reconciliation, extra: Partial<AnalysisResult> = {}): void {
   const analysis = useAnalysisStore();
-  analysis.result = markRaw({ inputs: [], missing: [], notes: [], reconciliation: rec, failure: null, elapsedMs: 1, ...extra });
+  analysis.result = markRaw({ inputs: [], missing: [], notes: [], reconciliation: toView(rec), failure: null, elapsedMs: 1, ...extra });
   analysis.revision++;
 }
 

@@ -6,7 +6,6 @@
 import { ingest } from '../../../shared/ingest/ingest';
 import type { IngestOverride, IngestResult } from '../../../shared/ingest/types';
 import { FORMATS } from '../../../shared/formats/registry';
-import { moduleVersions } from '../../../shared/knowledge/tdx-module/module-table';
 import { kvmVersions } from '../../../shared/knowledge/kvm/kvm-knowledge';
 import { qemuVersions } from '../../../shared/knowledge/qemu/qemu-knowledge';
 import type { EngineInputs, Reconciliation } from '../../../shared/engine/types';
@@ -27,10 +26,14 @@ import type {
   CompareResult,
   InputReport,
   Progress,
+  ReportRequest,
 } from './types';
+import { reconcileReport, renderHtml, renderJson, renderMarkdown } from '../../../shared/report';
 import { missingLayers, reportForClassified, reportForProblem } from './input-report';
 import { juxtapose } from './juxtapose';
-import { reconcile, ruleInfos } from './engine';
+import { moduleInfos, reconcile, ruleInfos } from './engine';
+import { toView } from './row-table';
+import type { ReconciliationView } from './row-table';
 
 interface Ingested {
   readonly signature: string;
@@ -113,7 +116,7 @@ export function createAnalyst(): Analyst {
     const ing = ingestInputs(req.inputs, progress);
     const ei = ing.result.engineInputs;
     const notes = ing.result.conflicts.map((c) => c.message);
-    let reconciliation: Reconciliation | null = null;
+    let reconciliation: ReconciliationView | null = null;
     let failure: string | null = null;
     if (ei.hosts.length === 0) {
       failure =
@@ -123,7 +126,7 @@ export function createAnalyst(): Analyst {
     } else {
       progress({ done: 1, total: 3, label: 'Reconciling' });
       try {
-        reconciliation = reconcile(ei, req.context);
+        reconciliation = toView(reconcile(ei, req.context));
       } catch (e) {
         failure = e instanceof Error ? e.message : String(e);
       }
@@ -206,9 +209,25 @@ export function createAnalyst(): Analyst {
     };
   }
 
+  function report(req: ReportRequest, progress: (p: Progress) => void): string {
+    const ing = ingestInputs(req.inputs, progress);
+    if (ing.result.engineInputs.hosts.length === 0) throw new Error('nothing to report yet: open a host CPUID dump first');
+    progress({ done: 1, total: 3, label: 'Reconciling' });
+    const rec = reconcile(ing.result.engineInputs, req.context);
+    progress({ done: 2, total: 3, label: 'Writing the report' });
+    const inputDetails: Record<string, string> = {};
+    for (const r of ing.reports) {
+      if (r.cpu) inputDetails[r.path] = [r.cpu.brand, `${r.cpu.cpuCount} CPU${r.cpu.cpuCount === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+    }
+    const model = reconcileReport(rec, { inputDetails });
+    if (req.format === 'md') return renderMarkdown(model);
+    if (req.format === 'json') return renderJson(model);
+    return renderHtml(model);
+  }
+
   function catalog(): Catalog {
     return {
-      modules: moduleVersions().map((version) => ({ version })),
+      modules: moduleInfos(),
       kernels: [...kvmVersions()],
       qemus: [...qemuVersions()],
       rules: ruleInfos(),
@@ -227,6 +246,8 @@ export function createAnalyst(): Analyst {
           return compare(request as CompareRequest, progress) as Operations[K]['result'];
         case 'baseline':
           return baseline(request as BaselineRequest, progress) as Operations[K]['result'];
+        case 'report':
+          return report(request as ReportRequest, progress) as Operations[K]['result'];
       }
       throw new Error(`unknown operation ${String(op)}`);
     },

@@ -1,12 +1,22 @@
 // The engine entry points the analysis uses (shared/engine), in one place.
 
+import { reconcile as engineReconcile } from '../../../shared/engine/reconcile';
+import { listModules } from '../../../shared/engine/modules';
+import { ruleMetas } from '../../../shared/engine/rules/registry';
 import type { ContextOptions, EngineInputs, Reconciliation } from '../../../shared/engine/types';
-import type { RuleInfo } from './types';
+import type { ModuleInfo, RuleInfo } from './types';
 
-export function reconcile(_inputs: EngineInputs, _options: ContextOptions): Reconciliation {
-  throw new Error('the reconciliation engine is not built yet');
+export function reconcile(inputs: EngineInputs, options: ContextOptions): Reconciliation {
+  return engineReconcile(inputs, options);
 }
 
 export function ruleInfos(): RuleInfo[] {
-  return [];
+  return ruleMetas().map((r) => ({ id: r.id, severity: r.severity, title: r.title, description: r.description, source: r.source }));
+}
+
+export function moduleInfos(): ModuleInfo[] {
+  return listModules().map((m) => ({
+    version: m.version,
+    note: [m.date, m.veReduction ? '#VE reduction' : null, m.identicalTo ? `same table as ${m.identicalTo}` : null].filter(Boolean).join(', '),
+  }));
 }

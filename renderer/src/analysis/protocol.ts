@@ -9,6 +9,7 @@ import type {
   CompareRequest,
   CompareResult,
   Progress,
+  ReportRequest,
 } from './types';
 
 export interface Operations {
@@ -16,6 +17,7 @@ export interface Operations {
   analyse: { request: AnalyseRequest; result: AnalysisResult };
   compare: { request: CompareRequest; result: CompareResult };
   baseline: { request: BaselineRequest; result: BaselineResult };
+  report: { request: ReportRequest; result: string };
 }
 
 export type OperationName = keyof Operations;

@@ -2,7 +2,8 @@
 // back. Everything here crosses postMessage, so it is plain data: no classes, no
 // functions (bigint is fine: structured clone carries it).
 
-import type { BitClass, ContextOptions, Reconciliation, Severity } from '../../../shared/engine/types';
+import type { BitClass, ContextOptions, Severity } from '../../../shared/engine/types';
+import type { ReconciliationView } from './row-table';
 import type { Reg } from '../../../shared/model/address';
 import type { InputRole } from '../../../shared/model/layers';
 
@@ -73,7 +74,7 @@ export interface AnalysisResult {
   readonly missing: readonly MissingLayer[];
   /** Manifest-level notes: conflicts between inputs, what was chosen as the platform. */
   readonly notes: readonly string[];
-  readonly reconciliation: Reconciliation | null;
+  readonly reconciliation: ReconciliationView | null;
   /** Why there is no reconciliation (no host dump, the module would not initialise...). */
   readonly failure: string | null;
   readonly elapsedMs: number;
@@ -184,6 +185,11 @@ export interface BaselineResult {
   /** A `-cpu` string that gives every host the same TD CPUID, when one exists. */
   readonly cpu: string | null;
   readonly notes: readonly string[];
+}
+
+/** The report of the current analysis, rendered by shared/report. */
+export interface ReportRequest extends AnalyseRequest {
+  readonly format: 'html' | 'md' | 'json';
 }
 
 export interface Progress {

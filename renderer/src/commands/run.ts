@@ -20,11 +20,12 @@ export async function copySelectedBit(): Promise<string | null> {
   const grid = useGridStore();
   const rec = useAnalysisStore().reconciliation;
   const item = grid.selected;
-  if (!rec || !item) {
+  const row = grid.selectedRow;
+  if (!rec || !item || !row) {
     ui.toast('info', 'Select a bit first');
     return null;
   }
-  const text = bitAsText(item, rec, grid.selectedFindings);
+  const text = bitAsText(item.address, row, rec.context, grid.selectedFindings);
   try {
     await copyText(text);
     ui.toast('info', `Copied ${item.address} as text`);

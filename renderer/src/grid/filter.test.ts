@@ -4,6 +4,7 @@ import type { GridModel, RowItem } from './model';
 import { filterGrid, NO_FILTERS, parseSearch } from './filter';
 import type { GridFilters } from './filter';
 import { largeReconciliation, smallReconciliation } from '../../test/fixtures';
+import { toView } from '../analysis/row-table';
 
 function shown(model: GridModel, f: Partial<GridFilters>): string[] {
   return filterGrid(model, { ...NO_FILTERS, ...f })
@@ -13,7 +14,7 @@ function shown(model: GridModel, f: Partial<GridFilters>): string[] {
 }
 
 describe('grid model', () => {
-  const model = buildGridModel(smallReconciliation());
+  const model = buildGridModel(toView(smallReconciliation()));
 
   it('puts a header before each register and orders rows by leaf, sub-leaf, register, bit', () => {
     const labels = model.items.map((i) => (i.kind === 'group' ? `[${i.label}]` : i.address));
@@ -49,7 +50,7 @@ describe('grid model', () => {
 });
 
 describe('grid filters', () => {
-  const model = buildGridModel(smallReconciliation());
+  const model = buildGridModel(toView(smallReconciliation()));
 
   it('shows everything without filters, group headers included', () => {
     const f = filterGrid(model, NO_FILTERS);
@@ -98,11 +99,11 @@ describe('grid filters', () => {
   });
 
   it('filters 10 000 rows (timing: test/bench/ui.bench.ts)', () => {
-    const big = buildGridModel(largeReconciliation(10_000));
+    const big = buildGridModel(toView(largeReconciliation(10_000)));
     expect(big.rowCount).toBe(10_000);
     // feature_7, feature_70..77, feature_700.. (names on every 7th row)
     const f = filterGrid(big, { ...NO_FILTERS, text: 'feature_7' });
-    const names = f.indices.map((i) => big.items[i]!).filter((it): it is RowItem => it.kind !== 'group').map((it) => it.row.name);
+    const names = f.indices.map((i) => big.items[i]!).filter((it): it is RowItem => it.kind !== 'group').map((it) => big.table.names[it.index]);
     expect(names.length).toBe(f.rows);
     expect(names.every((n) => n!.startsWith('feature_7'))).toBe(true);
     expect(f.rows).toBe([...Array(10_000).keys()].filter((i) => i % 7 === 0 && String(i).startsWith('7')).length);

@@ -4,6 +4,9 @@
 // also find `0x17.0.EBX`. Several words must all match.
 
 import type { BitClass } from '../../../shared/engine/types';
+import { BIT_CLASSES } from '../../../shared/engine/types';
+import { FLAG_DISAGREEMENT } from '../analysis/row-table';
+import type { RowTable } from '../analysis/row-table';
 import type { GridModel, RowItem } from './model';
 import { leafOptionKey } from './model';
 
@@ -54,13 +57,13 @@ export function parseSearch(text: string): Term[] {
     });
 }
 
-function rowMatches(item: RowItem, terms: readonly Term[]): boolean {
+function rowMatches(t: RowTable, item: RowItem, terms: readonly Term[]): boolean {
   for (const term of terms) {
     const inAddress = item.tokens.includes(` ${term.text}`);
     if (inAddress) continue;
     if (term.addressOnly) return false;
     if (item.nameLower.includes(term.text)) continue;
-    if (item.row.class.toLowerCase() === term.text) continue;
+    if (BIT_CLASSES[t.cls[item.index]!]!.toLowerCase() === term.text) continue;
     return false;
   }
   return true;
@@ -78,17 +81,18 @@ export function filterGrid(model: GridModel, filters: GridFilters): FilteredGrid
   const indices: number[] = [];
   let rows = 0;
   let lastGroup = -1;
-  const { items } = model;
+  const { items, table: t } = model;
+  const cls = filters.bitClass ? BIT_CLASSES.indexOf(filters.bitClass) : -1;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     if (item.kind === 'group') continue;
-    const row = item.row;
-    if (filters.differencesOnly && !row.disagreement) continue;
+    const r = item.index;
+    if (filters.differencesOnly && !(t.flags[r]! & FLAG_DISAGREEMENT)) continue;
     if (filters.findingsOnly && item.findings.length === 0) continue;
     if (filters.finding !== null && !item.findings.includes(filters.finding)) continue;
-    if (filters.bitClass && row.class !== filters.bitClass) continue;
-    if (filters.leaf && leafOptionKey(row.leaf, row.subleaf) !== filters.leaf) continue;
-    if (terms.length > 0 && !rowMatches(item, terms)) continue;
+    if (cls >= 0 && t.cls[r] !== cls) continue;
+    if (filters.leaf && leafOptionKey(t.leaf[r]!, t.hasSubleaf[r] ? t.subleaf[r]! : null) !== filters.leaf) continue;
+    if (terms.length > 0 && !rowMatches(t, item, terms)) continue;
     if (item.group !== lastGroup) {
       indices.push(item.group);
       lastGroup = item.group;

@@ -1,10 +1,14 @@
 // The reconciliation grid as a flat list: a header item per register (leaf / sub-leaf /
-// register) followed by its bits and fields in bit order. Built once per reconciliation;
-// filtering returns indices into the list, so a keystroke costs one pass over plain data.
+// register) followed by its bits and fields in bit order (the row table is already in
+// that order). Built once per reconciliation; filtering returns indices into the list,
+// so a keystroke costs one pass over plain data.
 
-import { bitKey, formatBit, hexLeaf, regIndex, subleafCode } from '../../../shared/model/address';
+import { formatBit, hexLeaf, REGS } from '../../../shared/model/address';
 import type { Reg } from '../../../shared/model/address';
-import type { BitClass, BitRow, FieldRow, Finding, Reconciliation } from '../../../shared/engine/types';
+import { BIT_CLASSES } from '../../../shared/engine/types';
+import type { BitClass, Finding } from '../../../shared/engine/types';
+import type { ReconciliationView, RowTable } from '../analysis/row-table';
+import { LAYER_COUNT, rowSubleaf } from '../analysis/row-table';
 
 export interface GroupItem {
   readonly kind: 'group';
@@ -19,8 +23,12 @@ export interface GroupItem {
   readonly td: number | null;
 }
 
-interface RowItemBase {
+export interface RowItem {
+  readonly kind: 'bit' | 'field';
+  /** `7:0:ebx:16` for a bit, `2147483656:-:eax:0-7` for a field (as workspaces store it). */
   readonly key: string;
+  /** Index of this row in the row table. */
+  readonly index: number;
   /** Index of this row's group item. */
   readonly group: number;
   readonly address: string;
@@ -34,17 +42,65 @@ interface RowItemBase {
   readonly findings: readonly number[];
 }
 
-export interface BitItem extends RowItemBase {
-  readonly kind: 'bit';
-  readonly row: BitRow;
+/** What a group shares with its rows: labels and spellings computed once per register. */
+interface GroupText {
+  readonly label: string;
+  readonly keyPrefix: string;
+  readonly spellings: readonly string[];
 }
 
-export interface FieldItem extends RowItemBase {
-  readonly kind: 'field';
-  readonly row: FieldRow;
+/**
+ * A row of the grid. Its strings (key, address, search tokens) are made when first read:
+ * opening a reconciliation creates ~14 000 of these, and most are never shown or searched.
+ */
+class GridRow implements RowItem {
+  private keyText: string | undefined;
+  private addressText: string | undefined;
+  private tokenText: string | undefined;
+  private nameText: string | undefined;
+
+  constructor(
+    private readonly table: RowTable,
+    private readonly text: GroupText,
+    readonly kind: 'bit' | 'field',
+    readonly index: number,
+    readonly group: number,
+    readonly findings: readonly number[],
+  ) {}
+
+  private span(): string {
+    const lo = this.table.lo[this.index]!;
+    const hi = this.table.hi[this.index]!;
+    return this.kind === 'bit' ? String(lo) : hi === lo ? String(lo) : `${hi}:${lo}`;
+  }
+
+  get key(): string {
+    if (this.keyText === undefined) {
+      const lo = this.table.lo[this.index]!;
+      this.keyText = this.kind === 'bit' ? `${this.text.keyPrefix}${lo}` : `${this.text.keyPrefix}${lo}-${this.table.hi[this.index]!}`;
+    }
+    return this.keyText;
+  }
+
+  get address(): string {
+    return (this.addressText ??= `${this.text.label}[${this.span()}]`);
+  }
+
+  get tokens(): string {
+    if (this.tokenText === undefined) {
+      const span = this.span();
+      let out = '';
+      for (const base of this.text.spellings) out += ` ${base}[${span}] ${base}.${span}`;
+      this.tokenText = out;
+    }
+    return this.tokenText;
+  }
+
+  get nameLower(): string {
+    return (this.nameText ??= (this.table.names[this.index] ?? '').toLowerCase());
+  }
 }
 
-export type RowItem = BitItem | FieldItem;
 export type GridItem = GroupItem | RowItem;
 
 export interface LeafOption {
@@ -53,26 +109,61 @@ export interface LeafOption {
 }
 
 export interface GridModel {
+  readonly table: RowTable;
   readonly items: readonly GridItem[];
+  /** Row key → item index (built when first used). */
   readonly byKey: ReadonlyMap<string, number>;
   readonly leaves: readonly LeafOption[];
   readonly classes: readonly BitClass[];
   readonly rowCount: number;
 }
 
-export function fieldKey(f: { leaf: number; subleaf: number | null; reg: Reg; bits: readonly [number, number] }): string {
-  return `${f.leaf}:${f.subleaf ?? '-'}:${f.reg}:${f.bits[0]}-${f.bits[1]}`;
+export const EMPTY_TABLE: RowTable = {
+  count: 0,
+  field: new Uint8Array(0),
+  leaf: new Uint32Array(0),
+  subleaf: new Uint32Array(0),
+  hasSubleaf: new Uint8Array(0),
+  reg: new Uint8Array(0),
+  lo: new Uint8Array(0),
+  hi: new Uint8Array(0),
+  cls: new Uint8Array(0),
+  decided: new Uint8Array(0),
+  flags: new Uint8Array(0),
+  values: new Float64Array(0),
+  names: [],
+  gates: [],
+  reasons: [],
+};
+
+export const EMPTY_MODEL: GridModel = { table: EMPTY_TABLE, items: [], byKey: new Map(), leaves: [], classes: [], rowCount: 0 };
+
+function lazyKeyIndex(items: readonly GridItem[]): () => ReadonlyMap<string, number> {
+  let map: Map<string, number> | undefined;
+  return () => {
+    if (!map) {
+      map = new Map();
+      items.forEach((it, i) => {
+        if (it.kind !== 'group') map!.set(it.key, i);
+      });
+    }
+    return map;
+  };
 }
 
-export function registerKey(r: { leaf: number; subleaf: number | null; reg: Reg }): string {
-  return `${r.leaf}:${r.subleaf ?? '-'}:${r.reg}`;
+export function bitKeyOf(leaf: number, subleaf: number | null, reg: Reg, bit: number): string {
+  return `${leaf}:${subleaf ?? '-'}:${reg}:${bit}`;
+}
+
+export function fieldKey(f: { leaf: number; subleaf: number | null; reg: Reg; bits: readonly [number, number] }): string {
+  return `${f.leaf}:${f.subleaf ?? '-'}:${f.reg}:${f.bits[0]}-${f.bits[1]}`;
 }
 
 export function leafOptionKey(leaf: number, subleaf: number | null): string {
   return `${leaf}:${subleaf ?? '-'}`;
 }
 
-/** `7.0`, `0x80000008`, `0xd.1`: the model document's notation. */
+/** `7.0`, `0x80000008`, `0xD.1`: the model document's notation. */
 export function leafLabel(leaf: number, subleaf: number | null): string {
   return formatBit({ leaf, subleaf, reg: 'eax', bit: 0 }).replace(/\.EAX\[0\]$/, '');
 }
@@ -84,18 +175,12 @@ function registerSpellings(leaf: number, subleaf: number | null, reg: Reg): read
   return canonical === hexShort ? [canonical] : [canonical, hexShort];
 }
 
-function addressTokens(spellings: readonly string[], bitText: string, dotted: string): string {
-  let out = '';
-  for (const base of spellings) out += ` ${base}${bitText} ${base}.${dotted}`;
-  return out;
-}
-
 /** Which findings name which bit: bit key → finding indices. */
 export function findingsByBit(findings: readonly Finding[]): Map<string, number[]> {
   const map = new Map<string, number[]>();
   findings.forEach((f, i) => {
     for (const b of f.bits) {
-      const k = bitKey(b);
+      const k = bitKeyOf(b.leaf, b.subleaf, b.reg, b.bit);
       const list = map.get(k);
       if (list) {
         if (list[list.length - 1] !== i) list.push(i);
@@ -105,36 +190,28 @@ export function findingsByBit(findings: readonly Finding[]): Map<string, number[
   return map;
 }
 
-type Pending = { kind: 'bit'; row: BitRow; low: number } | { kind: 'field'; row: FieldRow; low: number };
+const NONE: readonly number[] = [];
 
-export function buildGridModel(rec: Reconciliation): GridModel {
+export function buildGridModel(rec: ReconciliationView): GridModel {
+  const t = rec.rows;
   const byBit = findingsByBit(rec.findings);
-  const pending: Pending[] = [];
-  for (const row of rec.bits) pending.push({ kind: 'bit', row, low: row.bit });
-  for (const row of rec.fields) pending.push({ kind: 'field', row, low: row.bits[0] });
-  pending.sort(
-    (a, b) =>
-      a.row.leaf - b.row.leaf ||
-      subleafCode(a.row.subleaf) - subleafCode(b.row.subleaf) ||
-      regIndex(a.row.reg) - regIndex(b.row.reg) ||
-      a.low - b.low ||
-      (a.kind === 'bit' ? 0 : 1) - (b.kind === 'bit' ? 0 : 1),
-  );
-
+  // Registers some finding names: only their rows need a key lookup.
+  const flagged = new Set(rec.findings.flatMap((f) => f.bits.map((b) => `${leafOptionKey(b.leaf, b.subleaf)}:${b.reg}:`)));
+  let groupFlagged = false;
   const tdByLeaf = new Map<string, readonly [number, number, number, number]>();
   for (const e of rec.predicted.td) tdByLeaf.set(leafOptionKey(e.leaf, e.subleaf), [e.eax, e.ebx, e.ecx, e.edx]);
 
   const items: GridItem[] = [];
-  const byKey = new Map<string, number>();
   const leaves: LeafOption[] = [];
-  const classes = new Set<BitClass>();
+  const classSeen = new Uint8Array(BIT_CLASSES.length);
   let group = -1;
-  let groupKey = '';
+  let lastLeaf = -1;
+  let lastSub = -2;
+  let lastReg = -1;
   let hostAcc = 0;
   let hostKnown = false;
-  let rowCount = 0;
-  let spellings: readonly string[] = [];
-  let groupLabel = '';
+  let text: GroupText = { label: '', keyPrefix: '', spellings: [] };
+  let leafKey = '';
 
   const closeGroup = (): void => {
     if (group < 0) return;
@@ -142,76 +219,58 @@ export function buildGridModel(rec: Reconciliation): GridModel {
     items[group] = { ...g, host: hostKnown ? hostAcc >>> 0 : null };
   };
 
-  for (const p of pending) {
-    const { leaf, subleaf, reg } = p.row;
-    const rk = registerKey(p.row);
-    if (rk !== groupKey) {
+  for (let i = 0; i < t.count; i++) {
+    const leaf = t.leaf[i]!;
+    const subleaf = rowSubleaf(t, i);
+    const sub = subleaf ?? -1;
+    const regIdx = t.reg[i]!;
+    if (leaf !== lastLeaf || sub !== lastSub || regIdx !== lastReg) {
       closeGroup();
-      groupKey = rk;
+      const newLeaf = leaf !== lastLeaf || sub !== lastSub;
+      const reg = REGS[regIdx]!;
+      lastLeaf = leaf;
+      lastSub = sub;
+      lastReg = regIdx;
       hostAcc = 0;
       hostKnown = false;
-      const lk = leafOptionKey(leaf, subleaf);
-      if (leaves.length === 0 || leaves[leaves.length - 1]!.key !== lk) leaves.push({ key: lk, label: leafLabel(leaf, subleaf) });
-      const td = tdByLeaf.get(lk);
-      spellings = registerSpellings(leaf, subleaf, reg);
-      groupLabel = `${leafLabel(leaf, subleaf)}.${reg.toUpperCase()}`;
+      if (newLeaf) {
+        leafKey = leafOptionKey(leaf, subleaf);
+        leaves.push({ key: leafKey, label: leafLabel(leaf, subleaf) });
+      }
+      const td = tdByLeaf.get(leafKey);
+      const label = `${leafLabel(leaf, subleaf)}.${reg.toUpperCase()}`;
+      text = { label, keyPrefix: `${leafKey}:${reg}:`, spellings: registerSpellings(leaf, subleaf, reg) };
+      groupFlagged = flagged.has(text.keyPrefix);
       group = items.length;
-      items.push({
-        kind: 'group',
-        key: `g:${rk}`,
-        leaf,
-        subleaf,
-        reg,
-        label: groupLabel,
-        host: null,
-        td: td ? td[regIndex(reg)]! >>> 0 : null,
-      });
+      items.push({ kind: 'group', key: `g:${leafKey}:${reg}`, leaf, subleaf, reg, label, host: null, td: td ? td[regIdx]! >>> 0 : null });
     }
-    classes.add(p.row.class);
-    rowCount++;
-    if (p.kind === 'bit') {
-      const row = p.row;
-      const key = bitKey(row);
-      const h = row.values.host;
-      if (h !== null) {
-        hostKnown = true;
-        if (h === 1) hostAcc |= 1 << row.bit;
-      }
-      byKey.set(key, items.length);
-      items.push({
-        kind: 'bit',
-        key,
-        group,
-        row,
-        address: `${groupLabel}[${row.bit}]`,
-        tokens: addressTokens(spellings, `[${row.bit}]`, String(row.bit)),
-        nameLower: (row.name ?? '').toLowerCase(),
-        findings: byBit.get(key) ?? [],
-      });
-    } else {
-      const row = p.row;
-      const [lo, hi] = row.bits;
-      const key = fieldKey(row);
-      const h = row.values.host;
-      if (h !== null) {
-        hostKnown = true;
-        hostAcc |= (h << lo) >>> 0;
-      }
+    classSeen[t.cls[i]!] = 1;
+    const lo = t.lo[i]!;
+    const h = t.values[i * LAYER_COUNT]!; // layer 0 = host
+    if (!Number.isNaN(h)) {
+      hostKnown = true;
+      hostAcc |= (h << lo) >>> 0;
+    }
+    if (!groupFlagged) {
+      items.push(new GridRow(t, text, t.field[i] ? 'field' : 'bit', i, group, NONE));
+    } else if (t.field[i]) {
       const findings = new Set<number>();
-      for (let b = lo; b <= hi; b++) for (const i of byBit.get(bitKey({ leaf, subleaf, reg, bit: b })) ?? []) findings.add(i);
-      byKey.set(key, items.length);
-      items.push({
-        kind: 'field',
-        key,
-        group,
-        row,
-        address: `${groupLabel}[${hi === lo ? lo : `${hi}:${lo}`}]`,
-        tokens: addressTokens(spellings, `[${hi === lo ? lo : `${hi}:${lo}`}]`, hi === lo ? String(lo) : `${hi}:${lo}`),
-        nameLower: row.name.toLowerCase(),
-        findings: [...findings].sort((a, b) => a - b),
-      });
+      for (let b = lo; b <= t.hi[i]!; b++) for (const f of byBit.get(bitKeyOf(leaf, subleaf, REGS[regIdx]!, b)) ?? []) findings.add(f);
+      items.push(new GridRow(t, text, 'field', i, group, findings.size ? [...findings].sort((a, b) => a - b) : NONE));
+    } else {
+      items.push(new GridRow(t, text, 'bit', i, group, byBit.get(bitKeyOf(leaf, subleaf, REGS[regIdx]!, lo)) ?? NONE));
     }
   }
   closeGroup();
-  return { items, byKey, leaves, classes: [...classes], rowCount };
+  const keyIndex = lazyKeyIndex(items);
+  return {
+    table: t,
+    items,
+    get byKey() {
+      return keyIndex();
+    },
+    leaves,
+    classes: BIT_CLASSES.filter((_, i) => classSeen[i]),
+    rowCount: t.count,
+  };
 }

@@ -2,7 +2,11 @@
 // takes its single bit's row, or else the field covering it.
 
 import type { BitClass } from '../../../shared/engine/types';
+import { LAYER_IDS } from '../../../shared/model/layers';
+import { rowClass, rowDisagrees, rowValue } from '../analysis/row-table';
 import type { GridModel, RowItem } from './model';
+
+const TD = LAYER_IDS.indexOf('td');
 
 export interface MapCell {
   readonly bit: number;
@@ -26,11 +30,8 @@ export interface MapStrip {
   readonly disagreements: number;
 }
 
-function cellTitle(item: RowItem, td: string): string {
-  return `${item.address}${item.row.name ? ` ${item.row.name}` : ''} · ${item.row.class} · TD ${td}${item.row.disagreement ? ' · layers disagree' : ''}`;
-}
-
 export function buildRegisterMap(model: GridModel): MapStrip[] {
+  const t = model.table;
   const strips: MapStrip[] = [];
   const { items } = model;
   let i = 0;
@@ -42,8 +43,9 @@ export function buildRegisterMap(model: GridModel): MapStrip[] {
     const fieldOf: (RowItem | null)[] = new Array<RowItem | null>(32).fill(null);
     while (i < items.length && items[i]!.kind !== 'group') {
       const it = items[i] as RowItem;
-      if (it.kind === 'bit') byBit[it.row.bit] = it;
-      else for (let b = it.row.bits[0]; b <= it.row.bits[1] && b < 32; b++) fieldOf[b] ??= it;
+      const lo = t.lo[it.index]!;
+      if (it.kind === 'bit') byBit[lo] = it;
+      else for (let b = lo; b <= t.hi[it.index]! && b < 32; b++) fieldOf[b] ??= it;
       i++;
     }
     const cells: MapCell[] = [];
@@ -55,22 +57,29 @@ export function buildRegisterMap(model: GridModel): MapStrip[] {
         cells.push({ bit, key: null, class: null, td: null, disagreement: false, findings: 0, field: null, title: `${g.label}[${bit}] · not described` });
         continue;
       }
+      const r = item.index;
       let field: MapCell['field'] = null;
-      if (!bitItem && item.kind === 'field') {
-        const [lo, hi] = item.row.bits;
+      if (!bitItem) {
+        const lo = t.lo[r]!;
+        const hi = t.hi[r]!;
         field = lo === hi ? 'single' : bit === hi ? 'start' : bit === lo ? 'end' : 'middle';
       }
-      const td = item.kind === 'bit' ? item.row.values.td : null;
-      if (item.row.disagreement) disagreements++;
+      const v = rowValue(t, r, TD);
+      const td = item.kind === 'bit' ? (v as 0 | 1 | null) : null;
+      const disagreement = rowDisagrees(t, r);
+      if (disagreement) disagreements++;
+      const cls = rowClass(t, r);
+      const name = t.names[r];
+      const shown = item.kind === 'bit' ? (td === null ? '–' : String(td)) : v === null ? '–' : `0x${v.toString(16)}`;
       cells.push({
         bit,
         key: item.key,
-        class: item.row.class,
+        class: cls,
         td,
-        disagreement: item.row.disagreement,
+        disagreement,
         findings: item.findings.length,
         field,
-        title: cellTitle(item, item.kind === 'bit' ? (td === null ? '–' : String(td)) : `0x${(item.row.values.td ?? 0).toString(16)}`),
+        title: `${item.address}${name ? ` ${name}` : ''} · ${cls} · TD ${shown}${disagreement ? ' · layers disagree' : ''}`,
       });
     }
     strips.push({ key: g.key, label: g.label, cells, disagreements });

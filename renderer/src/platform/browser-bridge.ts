@@ -16,7 +16,7 @@ import type {
 import type { CommandId } from '../../../shared/api/commands';
 import { WORKSPACE_EXTENSION, workspaceSchema } from '../../../shared/api/workspace';
 import type { Workspace } from '../../../shared/api/workspace';
-import { isBundleName, openedFromText, readDroppedFile } from './read-file';
+import { isBundleName, readDroppedFile } from './read-file';
 import { defaultSessionStore } from './session-store';
 import type { SessionStore } from './session-store';
 
@@ -24,12 +24,6 @@ const THEME_KEY = 'tdx-cpuid.theme';
 const RECENT_KEY = 'tdx-cpuid.recent';
 const SESSION_KEY = 'last-session';
 const MAX_RECENT = 12;
-
-/** The demo bug report's files (resources/demo/), loaded on demand as text. */
-const DEMO_FILES = import.meta.glob<string>(['../../../resources/demo/**/*', '!**/*.md', '!**/*.json.license'], {
-  query: '?raw',
-  import: 'default',
-});
 
 export interface BrowserBridgeOptions {
   readonly session?: SessionStore;
@@ -196,15 +190,11 @@ export function createBrowserBridge(options: BrowserBridgeOptions = {}): Workben
     },
 
     async loadDemo() {
-      const entries = Object.entries(DEMO_FILES).sort(([a], [b]) => a.localeCompare(b));
-      if (entries.length === 0) {
-        return { files: [], problems: [{ path: 'demo', message: 'this build carries no demo bug report' }] };
-      }
-      const files: OpenedFile[] = [];
-      for (const [path, load] of entries) {
-        const name = path.replace(/^.*\/resources\/demo\//, 'demo/');
-        files.push(await openedFromText(name, await load(), 'demo'));
-      }
+      // The same demo files the CLI and the desktop app load (resources/demo/, generated
+      // into shared/ingest/demo-files.ts); a separate chunk, fetched when first asked for.
+      const { demoReportFiles, DEMO_ORIGIN } = await import('../../../shared/ingest/demo');
+      const files: OpenedFile[] = demoReportFiles().map((f) => ({ ...f, origin: DEMO_ORIGIN }));
+      if (files.length === 0) return { files: [], problems: [{ path: 'demo', message: 'this build carries no demo bug report' }] };
       return { files, problems: [] };
     },
 

@@ -9,11 +9,11 @@ import { bitKey, parseBitAddress } from '../../../shared/model/address';
 import type { BitAddress } from '../../../shared/model/address';
 import { filterGrid, filtersActive, NO_FILTERS } from '../grid/filter';
 import type { FilteredGrid, GridFilters } from '../grid/filter';
-import { buildGridModel } from '../grid/model';
+import { buildGridModel, EMPTY_MODEL } from '../grid/model';
 import type { GridModel, RowItem } from '../grid/model';
+import { rowAt } from '../analysis/row-table';
+import type { BitRow, FieldRow } from '../../../shared/engine/types';
 import { useAnalysisStore } from './analysis';
-
-const EMPTY_MODEL: GridModel = { items: [], byKey: new Map(), leaves: [], classes: [], rowCount: 0 };
 
 export const useGridStore = defineStore('grid', () => {
   const analysis = useAnalysisStore();
@@ -58,6 +58,12 @@ export const useGridStore = defineStore('grid', () => {
     const i = model.value.byKey.get(key);
     const item = i === undefined ? undefined : model.value.items[i];
     return item && item.kind !== 'group' ? item : null;
+  });
+
+  /** The selected row as the engine gave it (reasons included). */
+  const selectedRow = computed<BitRow | FieldRow | null>(() => {
+    const item = selected.value;
+    return item ? rowAt(model.value.table, item.index) : null;
   });
 
   const selectedFindings = computed<readonly Finding[]>(() => {
@@ -121,6 +127,7 @@ export const useGridStore = defineStore('grid', () => {
     filtered,
     active,
     selected,
+    selectedRow,
     selectedFindings,
     setFilters,
     clearFilters,

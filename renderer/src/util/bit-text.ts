@@ -1,13 +1,11 @@
 // "Copy as text": one bit's story as plain text for a bug comment.
 
-import type { Finding, Reconciliation } from '../../../shared/engine/types';
+import type { BitRow, FieldRow, Finding, ReconcileContextOut } from '../../../shared/engine/types';
 import { LAYER_IDS, LAYER_SYMBOL, LAYER_TITLE } from '../../../shared/model/layers';
-import type { RowItem } from '../grid/model';
 import { CLASS_INFO } from './classes';
 import { formatValue } from './format';
 
-export function contextLine(rec: Reconciliation): string {
-  const c = rec.context;
+export function contextLine(c: ReconcileContextOut): string {
   const module = c.module.exact ? c.module.table : `${c.module.requested ?? '?'} (nearest table ${c.module.table})`;
   return [
     `module ${module}`,
@@ -21,11 +19,10 @@ export function contextLine(rec: Reconciliation): string {
   ].join(', ');
 }
 
-export function bitAsText(item: RowItem, rec: Reconciliation, findings: readonly Finding[]): string {
-  const row = item.row;
-  const width = item.kind === 'field' ? item.row.bits[1] - item.row.bits[0] + 1 : 1;
+export function bitAsText(address: string, row: BitRow | FieldRow, context: ReconcileContextOut, findings: readonly Finding[]): string {
+  const width = 'bits' in row ? row.bits[1] - row.bits[0] + 1 : 1;
   const lines: string[] = [];
-  lines.push(`CPUID ${item.address}${row.name ? ` (${row.name})` : ''}`);
+  lines.push(`CPUID ${address}${row.name ? ` (${row.name})` : ''}`);
   const info = CLASS_INFO[row.class];
   lines.push(`Class: ${row.class} (${info.title})${row.gates.length ? `; gates: ${row.gates.join(', ')}` : ''}`);
   const values = LAYER_IDS.map((l) => `${LAYER_SYMBOL[l]}=${formatValue(row.values[l], width, true)}`).join(' ');
@@ -39,6 +36,6 @@ export function bitAsText(item: RowItem, rec: Reconciliation, findings: readonly
     lines.push('Findings:');
     for (const f of findings) lines.push(`  [${f.severity}] ${f.rule}: ${f.message} (source: ${f.source})`);
   }
-  lines.push(`Context: ${contextLine(rec)}`);
+  lines.push(`Context: ${contextLine(context)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,11 +1,15 @@
 // Number formatting shared by the views: hex with a fixed width so columns align.
 
-/** A layer value: `1`/`0` for bits, hex digits for fields, `–` when the layer has none. */
+/**
+ * A layer value: `1`/`0` for bits, hex for fields, `–` when the layer has none. Grid cells
+ * are narrow, so fields show their significant hex digits; with `prefix` (the inspector,
+ * copied text) the value is padded to the field's width and carries `0x`.
+ */
 export function formatValue(v: number | null, width: number, prefix = false): string {
   if (v === null) return '–';
   if (width === 1) return String(v);
-  const digits = Math.max(1, Math.ceil(width / 4));
-  return `${prefix ? '0x' : ''}${(v >>> 0).toString(16).padStart(digits, '0')}`;
+  const hex = (v >>> 0).toString(16);
+  return prefix ? `0x${hex.padStart(Math.ceil(width / 4), '0')}` : hex;
 }
 
 export function hex32(v: number | null): string {

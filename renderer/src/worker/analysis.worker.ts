@@ -5,12 +5,20 @@
 
 import { createAnalyst } from '../analysis/analyst';
 import type { WorkerReply, WorkerRequest } from '../analysis/protocol';
+import { transferables } from '../analysis/row-table';
+import type { ReconciliationView } from '../analysis/row-table';
 
 const analyst = createAnalyst();
 const queue: WorkerRequest[] = [];
 let running = false;
 
-const post = (reply: WorkerReply): void => (self as unknown as Worker).postMessage(reply);
+const post = (reply: WorkerReply, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(reply, transfer);
+
+/** The row table's typed arrays move to the UI thread instead of being copied. */
+function transferListOf(value: unknown): Transferable[] {
+  const rec = value && typeof value === 'object' && 'reconciliation' in value ? (value as { reconciliation: ReconciliationView | null }).reconciliation : null;
+  return rec ? transferables(rec.rows) : [];
+}
 
 async function drain(): Promise<void> {
   running = true;
@@ -24,7 +32,7 @@ async function drain(): Promise<void> {
       const value = await analyst.perform(next.op, next.request as never, (progress) =>
         post({ id: next.id, type: 'progress', progress }),
       );
-      post({ id: next.id, type: 'done', value });
+      post({ id: next.id, type: 'done', value }, transferListOf(value));
     } catch (e) {
       post({ id: next.id, type: 'error', message: e instanceof Error ? e.message : String(e) });
     }

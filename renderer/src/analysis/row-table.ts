@@ -1,0 +1,184 @@
+// The reconciliation's rows in columns, for the trip from the worker to the interface.
+// A reconciliation has ~14 000 rows; as objects, structured clone would rebuild ~100 000
+// small objects on the UI thread (hundreds of ms). As typed arrays plus a few string
+// arrays it crosses in a few ms, and the views read the columns directly.
+
+import { BIT_CLASSES } from '../../../shared/engine/types';
+import type { BitClass, BitRow, FieldRow, Reconciliation } from '../../../shared/engine/types';
+import { REGS, regIndex, subleafCode } from '../../../shared/model/address';
+import type { Reg } from '../../../shared/model/address';
+import { LAYER_IDS } from '../../../shared/model/layers';
+import type { LayerId } from '../../../shared/model/layers';
+
+export const LAYER_COUNT = LAYER_IDS.length;
+/** `decided` value for "the TDX module decided". */
+export const DECIDED_BY_MODULE = LAYER_COUNT;
+export const FLAG_DISAGREEMENT = 1;
+export const FLAG_GUEST_CONTROLLED = 2;
+
+export interface RowTable {
+  readonly count: number;
+  /** 1 for a multi-bit field, 0 for a bit. */
+  readonly field: Uint8Array;
+  readonly leaf: Uint32Array;
+  readonly subleaf: Uint32Array;
+  /** 0 when the leaf has no sub-leaves (`subleaf` null). */
+  readonly hasSubleaf: Uint8Array;
+  /** 0..3 = eax..edx. */
+  readonly reg: Uint8Array;
+  /** Bit, or a field's low and high bit. */
+  readonly lo: Uint8Array;
+  readonly hi: Uint8Array;
+  /** Index into BIT_CLASSES. */
+  readonly cls: Uint8Array;
+  /** Index into LAYER_IDS, or DECIDED_BY_MODULE. */
+  readonly decided: Uint8Array;
+  readonly flags: Uint8Array;
+  /** `values[row * LAYER_COUNT + layer]`; NaN where the layer has no value. */
+  readonly values: Float64Array;
+  readonly names: readonly (string | null)[];
+  /** Gates joined with ','. */
+  readonly gates: readonly string[];
+  /** Reasons joined with '\n'. */
+  readonly reasons: readonly string[];
+}
+
+/** The reconciliation as the interface holds it: everything but the rows as they came, rows in columns. */
+export type ReconciliationView = Omit<Reconciliation, 'bits' | 'fields'> & { readonly rows: RowTable };
+
+type AnyRow = BitRow | FieldRow;
+
+function isField(r: AnyRow): r is FieldRow {
+  return 'bits' in r;
+}
+
+function low(r: AnyRow): number {
+  return isField(r) ? r.bits[0] : r.bit;
+}
+
+/** Rows in display order: leaf, sub-leaf, register, low bit; a field before the bits it starts at (wider first). */
+function compareRows(a: AnyRow, b: AnyRow): number {
+  return (
+    a.leaf - b.leaf ||
+    subleafCode(a.subleaf) - subleafCode(b.subleaf) ||
+    regIndex(a.reg) - regIndex(b.reg) ||
+    low(a) - low(b) ||
+    (isField(a) ? 0 : 1) - (isField(b) ? 0 : 1) ||
+    (isField(a) && isField(b) ? b.bits[1] - a.bits[1] : 0)
+  );
+}
+
+const CLASS_INDEX = new Map<BitClass, number>(BIT_CLASSES.map((c, i) => [c, i]));
+const LAYER_INDEX = new Map<LayerId, number>(LAYER_IDS.map((l, i) => [l, i]));
+
+export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[]): RowTable {
+  const rows: AnyRow[] = [...bits, ...fields].sort(compareRows);
+  const n = rows.length;
+  const t = {
+    count: n,
+    field: new Uint8Array(n),
+    leaf: new Uint32Array(n),
+    subleaf: new Uint32Array(n),
+    hasSubleaf: new Uint8Array(n),
+    reg: new Uint8Array(n),
+    lo: new Uint8Array(n),
+    hi: new Uint8Array(n),
+    cls: new Uint8Array(n),
+    decided: new Uint8Array(n),
+    flags: new Uint8Array(n),
+    values: new Float64Array(n * LAYER_COUNT),
+    names: new Array<string | null>(n),
+    gates: new Array<string>(n),
+    reasons: new Array<string>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const f = isField(r);
+    t.field[i] = f ? 1 : 0;
+    t.leaf[i] = r.leaf >>> 0;
+    t.subleaf[i] = (r.subleaf ?? 0) >>> 0;
+    t.hasSubleaf[i] = r.subleaf === null ? 0 : 1;
+    t.reg[i] = regIndex(r.reg);
+    t.lo[i] = f ? r.bits[0] : r.bit;
+    t.hi[i] = f ? r.bits[1] : r.bit;
+    t.cls[i] = CLASS_INDEX.get(r.class) ?? 0;
+    t.decided[i] = r.decidedBy === 'module' ? DECIDED_BY_MODULE : (LAYER_INDEX.get(r.decidedBy) ?? DECIDED_BY_MODULE);
+    t.flags[i] = (r.disagreement ? FLAG_DISAGREEMENT : 0) | (!f && r.guestControlled ? FLAG_GUEST_CONTROLLED : 0);
+    for (let l = 0; l < LAYER_COUNT; l++) {
+      const v = r.values[LAYER_IDS[l]!];
+      t.values[i * LAYER_COUNT + l] = v === null ? NaN : v;
+    }
+    t.names[i] = r.name;
+    t.gates[i] = r.gates.join(',');
+    t.reasons[i] = r.reasons.join('\n');
+  }
+  return t;
+}
+
+export function toView(rec: Reconciliation): ReconciliationView {
+  const { bits, fields, ...rest } = rec;
+  // Spread copies enumerable own properties; the engine's lazy row getters are read here once.
+  return { ...rest, rows: encodeRows(bits, fields) };
+}
+
+/** The typed arrays' buffers, to transfer instead of copy. */
+export function transferables(t: RowTable): ArrayBuffer[] {
+  return [t.field, t.leaf, t.subleaf, t.hasSubleaf, t.reg, t.lo, t.hi, t.cls, t.decided, t.flags, t.values].map((a) => a.buffer as ArrayBuffer);
+}
+
+// ---------------------------------------------------------------------------
+// Reading rows back
+
+export function rowReg(t: RowTable, i: number): Reg {
+  return REGS[t.reg[i]!]!;
+}
+
+export function rowSubleaf(t: RowTable, i: number): number | null {
+  return t.hasSubleaf[i] ? t.subleaf[i]! : null;
+}
+
+export function rowClass(t: RowTable, i: number): BitClass {
+  return BIT_CLASSES[t.cls[i]!]!;
+}
+
+export function rowValue(t: RowTable, i: number, layer: number): number | null {
+  const v = t.values[i * LAYER_COUNT + layer]!;
+  return Number.isNaN(v) ? null : v;
+}
+
+export function rowDecidedBy(t: RowTable, i: number): LayerId | 'module' {
+  const d = t.decided[i]!;
+  return d === DECIDED_BY_MODULE ? 'module' : LAYER_IDS[d]!;
+}
+
+export function rowDisagrees(t: RowTable, i: number): boolean {
+  return (t.flags[i]! & FLAG_DISAGREEMENT) !== 0;
+}
+
+export function rowWidth(t: RowTable, i: number): number {
+  return t.hi[i]! - t.lo[i]! + 1;
+}
+
+/** One row as the engine gave it (for the inspector and "copy as text"). */
+export function rowAt(t: RowTable, i: number): BitRow | FieldRow {
+  const values = {} as Record<LayerId, number | null>;
+  LAYER_IDS.forEach((l, k) => (values[l] = rowValue(t, i, k)));
+  const common = {
+    leaf: t.leaf[i]!,
+    subleaf: rowSubleaf(t, i),
+    reg: rowReg(t, i),
+    class: rowClass(t, i),
+    gates: t.gates[i] ? t.gates[i]!.split(',') : [],
+    decidedBy: rowDecidedBy(t, i),
+    disagreement: rowDisagrees(t, i),
+    reasons: t.reasons[i] ? t.reasons[i]!.split('\n') : [],
+  };
+  if (t.field[i]) return { ...common, bits: [t.lo[i]!, t.hi[i]!], name: t.names[i] ?? '', values };
+  return {
+    ...common,
+    bit: t.lo[i]!,
+    name: t.names[i] ?? null,
+    values: values as Record<LayerId, 0 | 1 | null>,
+    ...(t.flags[i]! & FLAG_GUEST_CONTROLLED ? { guestControlled: true } : {}),
+  };
+}
