@@ -2,18 +2,20 @@
 // assumptions, findings as sections with their bits' layer values and reason chains,
 // the register map coloured by class, the disagreement table and the optional appendix.
 
-import { bitKey, formatBit, formatLeafKey, hex32 } from '../model/address';
+import { bitKey, compareRegAddress, formatBit, formatLeafKey, hex32 } from '../model/address';
 import type { BitAddress } from '../model/address';
 import { LAYER_IDS, LAYER_SYMBOL, LAYER_TITLE } from '../model/layers';
 import type { LayerId } from '../model/layers';
 import type { BitRow, FieldRow, Finding, PipelineStatus, Reconciliation, RegisterCheckFailure } from '../engine/types';
-import type { ContextItem, Report, ReportInput, ReportOptions, ReportRow, ReportSection, ValueColumn } from './model';
+import type { ContextItem, Report, ReportInput, ReportOptions, ReportRow, ReportSection, ReportTable, ValueColumn } from './model';
 import { REPORT_SCHEMA } from './model';
 import { bitValue, countSeverities, DEFAULT_GENERATOR, registerMapFromRows, reportDate, sortRows } from './rows';
 import { describeAttributes, describeXfam } from './td-config-names';
 import { baseName, plural } from './text';
 
-function layerValues<V>(values: Readonly<Record<LayerId, V | null>>, columns: readonly ValueColumn[]): Record<string, V | null> {
+function layerValues<V>(values: Readonly<Record<LayerId, V | null>>, columns: readonly ValueColumn[]): Readonly<Record<string, V | null>> {
+  // Every layer shown and every key present: the engine's (immutable) object serves as is.
+  if (columns.length === LAYER_IDS.length && LAYER_IDS.every((id) => values[id] !== undefined)) return values;
   const out: Record<string, V | null> = {};
   for (const c of columns) out[c.key] = values[c.key as LayerId] ?? null;
   return out;
@@ -28,11 +30,12 @@ function fromBitRow(b: BitRow, columns: readonly ValueColumn[]): ReportRow {
     bits: null,
     name: b.name,
     class: b.class,
-    gates: [...b.gates],
+    // The engine's arrays are immutable: shared, not copied (13 000 rows per host).
+    gates: b.gates,
     values: layerValues(b.values, columns),
     decidedBy: b.decidedBy,
     disagreement: b.disagreement,
-    reasons: [...b.reasons, ...(b.guestControlled ? ['the guest may change this bit at run time (#VE reduction)'] : [])],
+    reasons: b.guestControlled ? [...b.reasons, 'the guest may change this bit at run time (#VE reduction)'] : b.reasons,
   };
 }
 
@@ -45,19 +48,20 @@ function fromFieldRow(f: FieldRow, columns: readonly ValueColumn[]): ReportRow {
     bits: [f.bits[0], f.bits[1]],
     name: f.name,
     class: f.class,
-    gates: [...f.gates],
+    gates: f.gates,
     values: layerValues(f.values, columns),
     decidedBy: f.decidedBy,
     disagreement: f.disagreement,
-    reasons: [...f.reasons],
+    reasons: f.reasons,
   };
 }
 
 /** Layers that have a value somewhere (the others would be columns of dots). */
 function layerColumns(rec: Reconciliation): ValueColumn[] {
   const used = new Set<LayerId>();
-  for (const rows of [rec.bits, rec.fields]) {
-    for (const r of rows) for (const id of LAYER_IDS) if (r.values[id] !== null && r.values[id] !== undefined) used.add(id);
+  for (const id of LAYER_IDS) {
+    const has = (r: BitRow | FieldRow): boolean => r.values[id] !== null && r.values[id] !== undefined;
+    if (rec.bits.some(has) || rec.fields.some(has)) used.add(id);
   }
   return LAYER_IDS.filter((id) => used.has(id)).map((id) => ({
     key: id,
@@ -80,7 +84,7 @@ function findingHeading(f: Finding): string {
 function findingSection(
   f: Finding,
   index: number,
-  bitRows: ReadonlyMap<string, ReportRow>,
+  bitRows: ReadonlyMap<string, RowEntry>,
   rec: Reconciliation,
   columns: readonly ValueColumn[],
 ): ReportSection {
@@ -89,7 +93,7 @@ function findingSection(
   const otherBits: string[] = [];
   for (const a of f.bits) {
     const key = bitKey(a);
-    const row = bitRows.get(key);
+    const row = bitRows.get(key)?.row();
     if (row) {
       if (!seen.has(key)) rows.push(row);
       seen.add(key);
@@ -125,8 +129,8 @@ function contextItems(rec: Reconciliation, columns: readonly ValueColumn[]): Con
     : `${m.table} (nearest older table; ${m.requested ?? 'no version'} requested, from ${m.from})`;
   const items: ContextItem[] = [
     { key: 'module', label: 'TDX module table', value: moduleText },
-    { key: 'kernel', label: 'Kernel (KVM)', value: c.kernel },
-    { key: 'qemu', label: 'QEMU', value: c.qemu },
+    { key: 'kernel', label: 'Kernel (KVM)', value: c.kernel === c.kernelTable ? c.kernel : `${c.kernel} (KVM table ${c.kernelTable})` },
+    { key: 'qemu', label: 'QEMU', value: c.qemu === c.qemuTable ? c.qemu : `${c.qemu} (QEMU tables ${c.qemuTable})` },
     { key: 'cpu', label: 'QEMU -cpu', value: c.cpu },
     { key: 'pmu', label: 'PMU', value: c.pmu ? 'on' : 'off' },
     { key: 'attributes', label: 'TD ATTRIBUTES', value: describeAttributes(c.attributes) },
@@ -186,13 +190,82 @@ export function reportInputs(rec: { readonly inputs: Reconciliation['inputs'] },
   }));
 }
 
+/** One engine row (bit or field) and, once needed, its report row (reading the reason chain costs). */
+class RowEntry {
+  private full: ReportRow | null = null;
+  constructor(
+    readonly engine: BitRow | FieldRow,
+    private readonly columns: readonly ValueColumn[],
+  ) {}
+  get isField(): boolean {
+    return 'bits' in this.engine;
+  }
+  row(): ReportRow {
+    return (this.full ??= this.isField ? fromFieldRow(this.engine as FieldRow, this.columns) : fromBitRow(this.engine as BitRow, this.columns));
+  }
+  /** Enough for the register map: no reasons. */
+  mapRow(): ReportRow {
+    const e = this.engine;
+    const field = this.isField ? (e as FieldRow).bits : null;
+    return {
+      leaf: e.leaf,
+      subleaf: e.subleaf,
+      reg: e.reg,
+      bit: field ? null : (e as BitRow).bit,
+      bits: field ? [field[0], field[1]] : null,
+      name: e.name,
+      class: e.class,
+      gates: [],
+      values: { td: e.values.td },
+      decidedBy: null,
+      disagreement: e.disagreement,
+      reasons: [],
+    };
+  }
+  /**
+   * Worth a line in the appendix: named, a field, a disagreement, or 1 in some layer. The
+   * rest (unnamed bits 0 or unknown everywhere: reserved bits, leaves absent from the module
+   * table) are counted in the note; the register map still shows them.
+   */
+  informative(): boolean {
+    const e = this.engine;
+    if (e.name !== null || this.isField || e.disagreement) return true;
+    for (const id of LAYER_IDS) {
+      const v = e.values[id];
+      if (v !== null && v !== undefined && v !== 0) return true;
+    }
+    return false;
+  }
+}
+
+function entryLow(e: RowEntry): number {
+  return 'bits' in e.engine ? e.engine.bits[0] : e.engine.bit;
+}
+
+function compareEntries(a: RowEntry, b: RowEntry): number {
+  return compareRegAddress(a.engine, b.engine) || entryLow(a) - entryLow(b) || (a.isField ? 1 : 0) - (b.isField ? 1 : 0);
+}
+
+function appendixTable(entries: readonly RowEntry[]): ReportTable {
+  const kept = entries.filter((e) => e.informative());
+  const left = entries.length - kept.length;
+  return {
+    title: 'Appendix: the bit table',
+    note:
+      left === 0
+        ? 'Every bit and field of the reconciliation.'
+        : `Every named bit, every field, every disagreement and every bit that is 1 in some layer; ${plural(left, 'other bit')} (unnamed, 0 or unknown in every layer, layers agreeing) left out.`,
+    rows: kept.map((e) => e.row()),
+  };
+}
+
 export function reconcileReport(rec: Reconciliation, opts: ReportOptions = {}): Report {
   const columns = layerColumns(rec);
-  const bitRows = new Map<string, ReportRow>();
-  for (const b of rec.bits) bitRows.set(bitKey(b), fromBitRow(b, columns));
-  const allRows = sortRows([...bitRows.values(), ...rec.fields.map((f) => fromFieldRow(f, columns))]);
-  const sections = rec.findings.map((f, i) => findingSection(f, i, bitRows, rec, columns));
-  const differences = allRows.filter((r) => r.disagreement);
+  const entries = [...rec.bits, ...rec.fields].map((r) => new RowEntry(r, columns)).sort(compareEntries);
+  const byBit = new Map<string, RowEntry>();
+  for (const e of entries) if (!e.isField) byBit.set(bitKey(e.engine as BitRow), e);
+  const sections = rec.findings.map((f, i) => findingSection(f, i, byBit, rec, columns));
+  const differences = entries.filter((e) => e.engine.disagreement).map((e) => e.row());
   const inputs = reportInputs(rec, opts);
   const tdCaptured = rec.layerOrigin.td === 'captured';
   const counts = countSeverities(sections);
@@ -206,19 +279,19 @@ export function reconcileReport(rec: Reconciliation, opts: ReportOptions = {}): 
     context: { items: contextItems(rec, columns), assumptions: [...rec.context.assumptions] },
     summary: {
       ...counts,
-      rows: allRows.length,
+      rows: entries.length,
       differences: differences.length,
       extra: [
         ...pipelineItems(rec.predicted.status),
         { key: 'findings', label: 'Findings', value: String(sections.length) },
-        { key: 'bits', label: 'Bits and fields analysed', value: String(allRows.length) },
+        { key: 'bits', label: 'Bits and fields analysed', value: String(entries.length) },
         { key: 'disagreements', label: 'Where layers disagree', value: plural(differences.length, 'bit') },
       ],
     },
     columns,
     sections,
     registerMap: registerMapFromRows(
-      allRows,
+      entries.map((e) => e.mapRow()),
       (r) => bitValue(r.values.td),
       (r) => r.class,
       {
@@ -232,6 +305,6 @@ export function reconcileReport(rec: Reconciliation, opts: ReportOptions = {}): 
       note: differences.length === 0 ? 'All layers agree on every bit.' : null,
       rows: differences,
     },
-    appendix: opts.appendix ? { title: 'Appendix: every bit and field', note: null, rows: allRows } : null,
+    appendix: opts.appendix ? appendixTable(entries) : null,
   };
 }

@@ -30,28 +30,53 @@ export const NO_CLASS_STYLE: ClassStyle = { fill: '#ffffff', pattern: 'none' };
 
 const INK = '#4b5563';
 
-/** SVG markup of one pattern tile (6x6 user units), drawn on top of the fill. */
-export function patternTile(kind: PatternKind): string {
-  const line = (x1: number, y1: number, x2: number, y2: number): string =>
-    `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${INK}" stroke-width="0.7"/>`;
+function r(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** 45-degree hatch lines clipped to the box; `up` draws "/" instead of "\\". */
+function diagonal(x: number, y: number, w: number, h: number, up: boolean, step = 5): string {
+  let d = '';
+  for (let a = x - h + (step / 2); a < x + w; a += step) {
+    const t1 = Math.max(0, x - a);
+    const t2 = Math.min(h, x + w - a);
+    if (t2 <= t1) continue;
+    d += up ? `M${r(a + t1)} ${r(y + h - t1)}l${r(t2 - t1)} ${r(t1 - t2)}` : `M${r(a + t1)} ${r(y + t1)}l${r(t2 - t1)} ${r(t2 - t1)}`;
+  }
+  return d;
+}
+
+/**
+ * The hatch of a class over a box, as plain vector strokes. SVG <pattern> fills are avoided on
+ * purpose: Chromium's PDF output rasterizes them (a 400-register map grew to 100 MB). Stripes
+ * and dots are one dashed line each (a dash as tall as the box is a stripe).
+ */
+export function hatchSvg(kind: PatternKind, x: number, y: number, w: number, h: number): string {
+  const mid = r(y + h / 2);
+  const line = (d: string, extra = ''): string => `<path d="${d}" fill="none" stroke="${INK}" stroke-width="0.6"${extra}/>`;
+  const horizontal = line(`M${x} ${r(y + h / 3)}h${w}M${x} ${r(y + (2 * h) / 3)}h${w}`);
+  const vertical = line(`M${x} ${mid}h${w}`, ` stroke-width="${h}" stroke-dasharray="0.6 4.4" stroke-dashoffset="-2.2"`).replace(' stroke-width="0.6"', '');
   switch (kind) {
     case 'none':
       return '';
     case 'diagDown':
-      return line(0, 0, 6, 6) + line(-3, 3, 3, 9) + line(3, -3, 9, 3);
+      return line(diagonal(x, y, w, h, false));
     case 'diagUp':
-      return line(0, 6, 6, 0) + line(-3, 3, 3, -3) + line(3, 9, 9, 3);
+      return line(diagonal(x, y, w, h, true));
     case 'horizontal':
-      return line(0, 3, 6, 3);
+      return horizontal;
     case 'vertical':
-      return line(3, 0, 3, 6);
+      return vertical;
     case 'grid':
-      return line(0, 3, 6, 3) + line(3, 0, 3, 6);
+      return horizontal + vertical;
     case 'cross':
-      return line(0, 0, 6, 6) + line(0, 6, 6, 0);
+      return line(diagonal(x, y, w, h, false) + diagonal(x, y, w, h, true));
     case 'dots':
-      return `<circle cx="3" cy="3" r="0.9" fill="${INK}"/>`;
+      return `<path d="M${x} ${r(y + h / 3)}h${w}M${x} ${r(y + (2 * h) / 3)}h${w}" fill="none" stroke="${INK}" stroke-width="1.3" stroke-linecap="round" stroke-dasharray="0.01 3.32" stroke-dashoffset="-1.66"/>`;
     case 'checker':
-      return `<rect x="0" y="0" width="3" height="3" fill="${INK}" fill-opacity="0.45"/><rect x="3" y="3" width="3" height="3" fill="${INK}" fill-opacity="0.45"/>`;
+      return (
+        `<path d="M${x} ${r(y + h / 4)}h${w}" fill="none" stroke="${INK}" stroke-opacity="0.45" stroke-width="${r(h / 2)}" stroke-dasharray="2.5 2.5"/>` +
+        `<path d="M${x} ${r(y + (3 * h) / 4)}h${w}" fill="none" stroke="${INK}" stroke-opacity="0.45" stroke-width="${r(h / 2)}" stroke-dasharray="2.5 2.5" stroke-dashoffset="2.5"/>`
+      );
   }
 }

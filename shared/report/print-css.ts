@@ -32,7 +32,8 @@ table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; }
 thead { display: table-header-group; }
 tfoot { display: table-footer-group; }
 tr, .keep { break-inside: avoid; page-break-inside: avoid; }
-th, td { border: 0.5pt solid #9ca3af; padding: 0.6mm 1.2mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 0.5pt solid #9ca3af; padding: 0.6mm 1.2mm; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+td.path { overflow-wrap: anywhere; }
 th { background: #f3f4f6; font-weight: bold; }
 td.v, th.v { text-align: center; width: 6mm; padding-left: 0.4mm; padding-right: 0.4mm; white-space: nowrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 td.v1 { font-weight: bold; background: #eef2ff; }

@@ -79,7 +79,7 @@ function inputsSection(r: Report): string {
   let rows = '';
   r.inputs.forEach((i, n) => {
     rows +=
-      `<tr><td class="num">${n + 1}</td><td><div>${t(i.path)}</div>` +
+      `<tr><td class="num">${n + 1}</td><td class="path"><div>${t(i.path)}</div>` +
       (i.detail !== null ? `<div class="note">${t(i.detail)}</div>` : '') +
       `<div class="hash">SHA-256 ${t(i.sha256)}</div></td><td class="nowrap">${t(i.format)}</td><td class="nowrap">${t(i.layer)}</td></tr>`;
   });
@@ -154,13 +154,11 @@ function mapSection(r: Report): string {
   const map = r.registerMap;
   if (map === null || map.strips.length === 0) return '';
   const { classes, unclassified } = classesInMap(map);
-  const legend: string[] = classes.map(
-    (c, i) => `<span>${renderSwatchSvg(c, `lg${i}`)}<b>${breakable(c)}</b> ${t(CLASS_MEANING[c])}</span>`,
-  );
-  if (unclassified) legend.push(`<span>${renderSwatchSvg(null, 'lgn')}no class / not described</span>`);
-  legend.push(`<span>${renderSwatchSvg('one', 'lg1')}${t(map.valueMeaning)}</span>`);
-  legend.push(`<span>${renderSwatchSvg('marked', 'lgm')}${t(map.markMeaning)}</span>`);
-  const [first, ...rest] = renderRegisterMapSvgs(map, 'rm');
+  const legend: string[] = classes.map((c) => `<span>${renderSwatchSvg(c)}<b>${breakable(c)}</b> ${t(CLASS_MEANING[c])}</span>`);
+  if (unclassified) legend.push(`<span>${renderSwatchSvg(null)}no class / not described</span>`);
+  legend.push(`<span>${renderSwatchSvg('one')}${t(map.valueMeaning)}</span>`);
+  legend.push(`<span>${renderSwatchSvg('marked')}${t(map.markMeaning)}</span>`);
+  const [first, ...rest] = renderRegisterMapSvgs(map);
   // The heading, legend and first chunk stay together: no heading alone at a page end.
   return (
     `<section id="register-map"><div class="map-head"><h2>Register map</h2><p class="note">${t(map.caption)}.</p>` +

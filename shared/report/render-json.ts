@@ -17,11 +17,11 @@ function rowJson(r: ReportRow): Json {
     ...(r.bits !== null ? { bits: [r.bits[0], r.bits[1]] } : { bit: r.bit ?? 0 }),
     name: r.name,
     class: r.class,
-    gates: [...r.gates],
-    values: { ...r.values },
+    gates: r.gates,
+    values: r.values,
     decidedBy: r.decidedBy,
     disagreement: r.disagreement,
-    reasons: [...r.reasons],
+    reasons: r.reasons,
   };
 }
 

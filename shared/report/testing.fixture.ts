@@ -152,7 +152,9 @@ export function sampleReconciliation(opts: { hostile?: boolean } = {}): Reconcil
     context: {
       module: { requested: '1.5.06', table: '1.5.06', exact: true, from: 'option' },
       kernel: '6.16',
+      kernelTable: '6.16.1',
       qemu: '10.1',
+      qemuTable: '10.1',
       cpu: `host${evil}`,
       pmu: false,
       attributes: 0x10000000n,
