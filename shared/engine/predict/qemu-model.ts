@@ -104,6 +104,9 @@ export function buildQemuModel(input: QemuModelInput): QemuModel {
   const userOn = new Map<string, number>();
   const userOff = new Map<string, number>();
   const unknownFlags: string[] = [];
+  // invtsc is forced on when the CPU object is created (tdx_cpu_instance_init); the user's
+  // flags are applied after that and can still switch it off.
+  if (tables.forced.invtsc) addBits(userOn, capsKey(0x80000007, null, 'edx'), 1 << 8);
   for (const f of cpu.flags) {
     const a = resolveFlag(f.name);
     if (!a) {
@@ -120,8 +123,6 @@ export function buildQemuModel(input: QemuModelInput): QemuModel {
       userOn.set(key, (userOn.get(key) ?? 0) & ~bit);
     }
   }
-  // invtsc is forced on for a TD.
-  if (tables.forced.invtsc) addBits(userOn, capsKey(0x80000007, null, 'edx'), 1 << 8);
   const pmuCleared = new Map<string, number>();
   if (!pmu) for (const [l, s, r, m] of PMU_BITS) addBits(pmuCleared, capsKey(l, s, r), m);
 
