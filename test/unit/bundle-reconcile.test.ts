@@ -48,7 +48,7 @@ describe('reconcile of a bundle', () => {
       expect(COMMANDS.length).toBeGreaterThan(0);
       return;
     }
-    const out = spawnSync(process.execPath, [cli, 'reconcile', writeBundle(), '--json'], { encoding: 'utf8' });
+    const out = spawnSync(process.execPath, [cli, 'reconcile', writeBundle(), '--json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     expect([0, 1]).toContain(out.status);
     const json = JSON.parse(out.stdout) as { context: { module: { requested: string } }; inputs: { format: string }[] };
     expect(json.context.module.requested).toBe('1.5.06');
