@@ -116,11 +116,22 @@ describe('print window', () => {
 
 describe('PDF options from the HTML', () => {
   it('reads the paper from @page size, A4 when none is given', () => {
-    expect(cssPageOf('<style>@page{size:A4}</style>')).toEqual({ paper: 'A4', landscape: false });
-    expect(cssPageOf('<style>@page :first { size: letter portrait }</style>')).toEqual({ paper: 'Letter', landscape: false });
-    expect(cssPageOf('<style>@page { margin: 1cm }</style>')).toEqual({ paper: null, landscape: false });
+    expect(cssPageOf('<style>@page{size:A4}</style>')).toEqual({ paper: 'A4', landscape: false, margins: null });
+    expect(cssPageOf('<style>@page :first { size: letter portrait }</style>')).toMatchObject({ paper: 'Letter', landscape: false });
+    expect(cssPageOf('<style>@page { margin: 1in }</style>')).toEqual({ paper: null, landscape: false, margins: { top: 1, right: 1, bottom: 1, left: 1 } });
     expect(pdfOptionsFor('<p>no css</p>').pageSize).toBe('A4');
     expect(pdfOptionsFor('<style>@page { size: 210mm 297mm }</style>').pageSize).toBe('A4');
+  });
+
+  it('takes paper and margins from the report print HTML (shared/report), same as the CLI', async () => {
+    const { printLayout, electronPrintToPdfOptions } = await import('../../../shared/report/print-layout');
+    const { printCss } = await import('../../../shared/report/print-css');
+    for (const size of ['a4', 'letter'] as const) {
+      const layout = printLayout(size, 'tdx-cpuid 0.1.0 · Reconciliation · 2026-01-01');
+      const html = `<!doctype html><html><head><style>${printCss(layout)}</style></head><body></body></html>`;
+      const expected = electronPrintToPdfOptions(layout);
+      expect(pdfOptionsFor(html)).toMatchObject({ pageSize: expected.pageSize, margins: expected.margins, preferCSSPageSize: true, displayHeaderFooter: false });
+    }
   });
 
   it('adds a head with the CSP to a fragment without one', () => {
