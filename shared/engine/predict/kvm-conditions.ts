@@ -182,8 +182,14 @@ function evalAtom(atom: string, env: ConditionEnv): Tri {
     case 'kflag':
       return kernelFlag(rest, env);
     case 'kbug':
-      // Intel hosts never have NULL_SEG; other bug flags depend on MSRs a CPUID dump lacks.
+      // Intel hosts never have NULL_SEG. SPEC_STORE_BYPASS is set on every Intel core CPU (the
+      // kernel's no-SSB list holds only old Atoms; ARCH_CAPABILITIES.SSB_NO is not set on Xeons).
+      // Other bug flags depend on MSRs a CPUID dump lacks: unknown.
       if (rest === 'NULL_SEG') return env.vendor === 'amd' ? null : false;
+      if (rest === 'SPEC_STORE_BYPASS' && env.vendor === 'intel' && env.host.dump.meta.family === 6) {
+        env.assumptions.add('host kernel: X86_BUG_SPEC_STORE_BYPASS set (Intel core CPU without SSB_NO)');
+        return true;
+      }
       return null;
     case 'raw':
       return rawBit(rest, env.host);

@@ -35,6 +35,19 @@ function addBits(map: Map<string, number>, key: string, bits: number): void {
   map.set(key, ((map.get(key) ?? 0) | bits) >>> 0);
 }
 
+/**
+ * KVM_GET_SUPPORTED_CPUID as QEMU uses it (target/i386/kvm/kvm.c kvm_arch_get_supported_cpuid):
+ * QEMU adds HYPERVISOR and, with the in-kernel irqchip, TSC_DEADLINE to leaf 1 ECX, and
+ * KVM_FEATURE_MSI_EXT_DEST_ID to 0x40000001.EAX with the split irqchip (which TDX requires).
+ */
+export function qemuKvmView(kvmSupported: Layer, leaf: number, subleaf: number | null, reg: Reg): Bits {
+  // A leaf KVM does not return at all reads as 0 to QEMU (unknown only when K itself is unknown).
+  let k: Bits = layerReg(kvmSupported, leaf, subleaf, reg) ?? (kvmSupported.hasLeaf(leaf) || kvmSupported.hasLeaf(0) ? { v: 0, k: 0xffffffff } : UNKNOWN);
+  if (leaf === 1 && reg === 'ecx') k = set(k, (1 << 31) | (1 << 24));
+  if (leaf === 0x40000001 && reg === 'eax') k = set(k, 1 << 15);
+  return k;
+}
+
 export function predictQemuSupported(kvmSupported: Layer, caps: CapsForQemu, tables: QemuTdxTables, assumptions: Assumptions): QemuSupportedPrediction {
   const sTdx = new Map<string, number>();
   const why = new Map<string, [number, string][]>();
@@ -90,8 +103,7 @@ export function predictQemuSupported(kvmSupported: Layer, caps: CapsForQemu, tab
   assumptions.add('QEMU: the TD uses the split irqchip TDX requires (QEMU adds KVM_FEATURE_MSI_EXT_DEST_ID)');
   const b = new LayerBuilder();
   for (const w of qemuFeatureWords()) {
-    let k: Bits = layerReg(kvmSupported, w.leaf, w.subleaf, w.reg) ?? (kvmSupported.hasLeaf(w.leaf) ? { v: 0, k: 0xffffffff } : UNKNOWN);
-    if (w.leaf === 0x40000001 && w.reg === 'eax') k = set(k, 1 << 15);
+    const k = qemuKvmView(kvmSupported, w.leaf, w.subleaf, w.reg);
     const key = capsKey(w.leaf, w.subleaf, w.reg);
     const f1 = fixed1.get(key) ?? 0;
     const base = or(k, known(f1));

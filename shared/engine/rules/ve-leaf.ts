@@ -1,0 +1,106 @@
+// ve-leaf: data the user or QEMU expects lives in a leaf that raises #VE for the guest (a
+// faulting leaf, a leaf missing from the module's table, or, from 1.5.09/2.0.04, a leaf that
+// answers only with TD_CTLS.REDUCE_VE). A Linux guest answers such a CPUID with zeros: ARAT
+// (leaf 6) before 1.5.09, the brand string (0x80000002-4), cache and TLB leaves, the
+// frequency leaf (tdx-cpuid-model.md 2.1 last paragraph, 2.2, 5).
+
+import type { BitAddress, LeafKey } from '../../model/address';
+import { REGS, bitsOf, formatLeafKey } from '../../model/address';
+import { bitInfo, leafDescription } from '../../knowledge/bits';
+import { layerReg } from '../layer';
+import { capsKey } from '../predict/tdx-caps';
+import type { Rule, RuleResult } from './types';
+import { bitList, listWords, moduleWords, predictionUsable } from './words';
+
+interface Category {
+  readonly id: string;
+  readonly title: string;
+  readonly leaves: (leaf: number) => boolean;
+  readonly effect: string;
+}
+
+const CATEGORIES: readonly Category[] = [
+  { id: 'thermal', title: 'thermal and power management (leaf 6: ARAT, turbo, HWP)', leaves: (l) => l === 6, effect: 'the guest sees no ARAT (always-running APIC timer) and treats the local APIC timer as stopping in deep C-states' },
+  { id: 'brand', title: 'the processor brand string (0x80000002-0x80000004)', leaves: (l) => l >= 0x80000002 && l <= 0x80000004, effect: 'the guest shows an empty model name (/proc/cpuinfo "model name")' },
+  { id: 'cache', title: 'cache and TLB descriptors (leaves 2, 4, 0x18, 0x80000005, 0x80000006)', leaves: (l) => l === 2 || l === 4 || l === 0x18 || l === 0x80000005 || l === 0x80000006, effect: 'the guest kernel finds no cache or TLB information' },
+  { id: 'frequency', title: 'the frequency leaf 0x16', leaves: (l) => l === 0x16, effect: 'the guest cannot read the base/maximum frequency from CPUID' },
+];
+
+const OTHER: Category = { id: 'other', title: 'other leaves', leaves: () => true, effect: 'the guest reads zeros there' };
+
+function nonzero(layer: ReturnType<typeof layerReg> extends infer _ ? Parameters<typeof layerReg>[0] : never, k: LeafKey): boolean {
+  return REGS.some((r) => {
+    const b = layerReg(layer, k.leaf, k.subleaf, r);
+    return !!b && (b.v & b.k) !== 0;
+  });
+}
+
+export const veLeaf: Rule = {
+  meta: {
+    id: 've-leaf',
+    severity: 'info',
+    title: 'Expected CPUID data in a leaf that raises #VE',
+    description:
+      "Leaves that are faulting or missing in the module's table (and, from 1.5.09/2.0.04, some leaves unless the guest enables #VE reduction) raise #VE; a Linux guest then reads zeros. The rule lists such leaves where the host or QEMU's CPU model has data: ARAT before 1.5.09, the brand string, cache and frequency leaves. Explicitly requested features there are warnings.",
+    source: 'tdx-cpuid-model.md 2.1 (last paragraph), 2.2 and 5; Linux arch/x86/coco/tdx/tdx.c handle_cpuid(); TDX module td_cpuid.c',
+    layers: ['guest', 'setCpuid', 'host', 'module'],
+  },
+  check(ctx) {
+    if (!predictionUsable(ctx)) return [];
+    const s = ctx.layers.setCpuid;
+    const h = ctx.hasHost ? ctx.host.layer : null;
+    const notes = ctx.state.predicted.guest.leafNotes;
+    const userOn = ctx.state.predicted.qemuModel.userOn;
+    const byCat = new Map<Category, { leaves: LeafKey[]; bits: BitAddress[]; requested: BitAddress[]; why: Set<string> }>();
+    for (const k of ctx.state.predicted.guest.veLeaves) {
+      const inS = !!s && nonzero(s, k);
+      const inH = !!h && nonzero(h, k);
+      const requested: BitAddress[] = [];
+      for (const reg of REGS) {
+        const on = userOn.get(capsKey(k.leaf, k.subleaf, reg)) ?? 0;
+        for (const bit of bitsOf(on)) requested.push({ leaf: k.leaf, subleaf: k.subleaf, reg, bit });
+      }
+      if (!inS && !inH && requested.length === 0) continue;
+      const cat = CATEGORIES.find((c) => c.leaves(k.leaf)) ?? OTHER;
+      let g = byCat.get(cat);
+      if (!g) {
+        g = { leaves: [], bits: [], requested: [], why: new Set() };
+        byCat.set(cat, g);
+      }
+      g.leaves.push(k);
+      g.requested.push(...requested);
+      const note = notes.get(`${k.leaf}:${k.subleaf ?? '-'}`);
+      if (note) g.why.add(note);
+      // Named single-bit features the host or QEMU has there.
+      for (const reg of REGS) {
+        const sb = s ? layerReg(s, k.leaf, k.subleaf, reg) : undefined;
+        const hb = h ? layerReg(h, k.leaf, k.subleaf, reg) : undefined;
+        const set = ((sb ? sb.v & sb.k : 0) | (hb ? hb.v & hb.k : 0)) >>> 0;
+        for (const bit of bitsOf(set)) {
+          const a: BitAddress = { leaf: k.leaf, subleaf: k.subleaf, reg, bit };
+          if (bitInfo(a)?.kind === 'bit') g.bits.push(a);
+        }
+      }
+    }
+    const out: RuleResult[] = [];
+    for (const cat of [...CATEGORIES, OTHER]) {
+      const g = byCat.get(cat);
+      if (!g) continue;
+      const leaves = listWords(
+        g.leaves.map((k) => {
+          const d = cat === OTHER ? leafDescription(k.leaf) : undefined;
+          return `${formatLeafKey(k)}${d ? ` (${d.replace(/\.$/, '')})` : ''}`;
+        }),
+        10,
+      );
+      const expects = g.bits.length ? ` The host or QEMU's CPU model has ${bitList(g.bits, 8, true)} there.` : '';
+      const asked = g.requested.length ? ` -cpu ${ctx.context.cpu.text} explicitly asks for ${bitList(g.requested, 8, true)}, which the guest will not see.` : '';
+      out.push({
+        bits: [...g.requested, ...g.bits],
+        ...(g.requested.length ? { severity: 'warning' as const } : {}),
+        message: `With ${moduleWords(ctx)} CPUID of ${cat === OTHER ? `${leaves}` : `${cat.title}: ${leaves},`} raises #VE for the guest (${listWords([...g.why], 2) || 'not in the module table'}), so a Linux guest reads zeros: ${cat.effect}.${expects}${asked}${ctx.module.info.veReduction && !ctx.context.reduceVe ? ' A guest that enables #VE reduction (TD_CTLS.REDUCE_VE) reads the module\'s values instead.' : ''}`,
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,148 @@
+// Helpers the rules share: naming bits the way engineers write them ("7.0.EBX[4] HLE",
+// Linux X86_FEATURE name, QEMU `-cpu` property), lists of bits, register masks to bit
+// addresses, and whether the prediction is meaningful at all (a host the module refuses
+// is reported once, by module-init-verify, not by every rule that follows from it).
+
+import type { BitAddress, LeafKey, Reg } from '../../model/address';
+import { bitsOf, formatBit, formatLeafKey } from '../../model/address';
+import { bitInfo } from '../../knowledge/bits';
+import { qemuFeatureName } from '../../knowledge/qemu/qemu-knowledge';
+import type { RuleContext } from './types';
+
+/** Name of a bit: Linux X86_FEATURE name (HLE, AVX512F), else the decode name; null when unnamed. */
+export function bitName(a: BitAddress): string | null {
+  const e = bitInfo(a);
+  if (!e || e.kind !== 'bit') return null;
+  return e.linux ?? e.displayName ?? null;
+}
+
+/** `7.0.EBX[4] HLE` (+ ` (-cpu hle)` style QEMU name when it differs from the Linux name). */
+export function bitLabel(a: BitAddress, withQemu = false): string {
+  const name = bitName(a);
+  const q = withQemu ? qemuFeatureName(a.leaf, a.subleaf, a.reg, a.bit) : undefined;
+  const qemu = q && (!name || q.replace(/[-_.]/g, '').toLowerCase() !== name.replace(/[-_.]/g, '').toLowerCase()) ? ` (QEMU ${q})` : '';
+  return `${formatBit(a)}${name ? ` ${name}` : ''}${qemu}`;
+}
+
+/** "a, b and c" (at most `max` items, then "and N more"). */
+export function listWords(items: readonly string[], max = 8): string {
+  if (items.length === 0) return '';
+  const shown = items.slice(0, max);
+  const rest = items.length - shown.length;
+  if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
+  if (shown.length === 1) return shown[0]!;
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+export function bitList(bits: readonly BitAddress[], max = 8, withQemu = false): string {
+  return listWords(
+    bits.map((b) => bitLabel(b, withQemu)),
+    max,
+  );
+}
+
+/** Bit addresses of the set bits of a register mask. */
+export function maskBits(leaf: number, subleaf: number | null, reg: Reg, mask: number): BitAddress[] {
+  return bitsOf(mask >>> 0).map((bit) => ({ leaf, subleaf, reg, bit }));
+}
+
+export function leafLabel(k: LeafKey): string {
+  return `leaf ${formatLeafKey(k)}`;
+}
+
+export function hex(v: number | bigint): string {
+  return `0x${v.toString(16)}`;
+}
+
+/**
+ * False when the host is known to fail the module's init verification: the predicted TD does
+ * not exist, and rules that compare predictions would only repeat module-init-verify.
+ */
+export function predictionUsable(ctx: RuleContext): boolean {
+  return ctx.state.status.moduleInitializes !== false;
+}
+
+/** "module 1.5.06" (with the requested version when a nearer table stands in for it). */
+export function moduleWords(ctx: RuleContext): string {
+  const c = ctx.context.moduleChoice;
+  return c.exact || c.requested === null ? `module ${ctx.module.version}` : `module ${c.requested} (table ${ctx.module.version})`;
+}
+
+/** TD ATTRIBUTES bit names (TD_PARAMS.ATTRIBUTES, TDX module td_param_attributes_t). */
+export const ATTRIBUTE_NAMES: Readonly<Record<number, string>> = {
+  0: 'DEBUG',
+  6: 'PMT_PROF',
+  16: 'ICSSD',
+  27: 'LASS',
+  28: 'SEPT_VE_DISABLE',
+  29: 'MIGRATABLE',
+  30: 'PKS',
+  31: 'KL',
+  62: 'TPA',
+  63: 'PERFMON',
+};
+
+/** XSAVE state components (XFAM / XCR0 | IA32_XSS bit numbers, Intel SDM vol. 1 13.1). */
+export const XFAM_NAMES: Readonly<Record<number, string>> = {
+  0: 'x87',
+  1: 'SSE',
+  2: 'AVX',
+  3: 'BNDREGS',
+  4: 'BNDCSR',
+  5: 'OPMASK',
+  6: 'ZMM_Hi256',
+  7: 'Hi16_ZMM',
+  8: 'PT',
+  9: 'PKRU',
+  10: 'PASID',
+  11: 'CET_U',
+  12: 'CET_S',
+  13: 'HDC',
+  14: 'UINTR',
+  15: 'LBR',
+  16: 'HWP',
+  17: 'XTILECFG',
+  18: 'XTILEDATA',
+  19: 'APX',
+};
+
+/** The set bits of a 64-bit mask, ascending. */
+export function bits64(v: bigint): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 64 && v >> BigInt(i) !== 0n; i++) if ((v >> BigInt(i)) & 1n) out.push(i);
+  return out;
+}
+
+export function attributeList(v: bigint): string {
+  return listWords(bits64(v).map((b) => `${ATTRIBUTE_NAMES[b] ?? 'reserved'} (bit ${b})`));
+}
+
+export function xfamList(v: bigint): string {
+  return listWords(bits64(v).map((b) => `${XFAM_NAMES[b] ?? 'reserved'} (XFAM[${b}])`));
+}
+
+/** CPUID bit that reports an ATTRIBUTES bit to the TD, where one does (tdx-cpuid-model.md 2.1, 4). */
+export function attributeCpuidBit(bit: number): BitAddress | null {
+  switch (bit) {
+    case 27:
+      return { leaf: 7, subleaf: 1, reg: 'eax', bit: 6 };
+    case 30:
+      return { leaf: 7, subleaf: 0, reg: 'ecx', bit: 31 };
+    case 31:
+      return { leaf: 7, subleaf: 0, reg: 'ecx', bit: 23 };
+    default:
+      return null;
+  }
+}
+
+/** CPUID bit that enumerates an XSAVE component: 0xD.0.EAX[n] (XCR0 components) or 0xD.1.ECX[n] (IA32_XSS). */
+export function xfamCpuidBit(n: number): BitAddress | null {
+  if (n >= 32) return null;
+  const xss = n === 8 || (n >= 10 && n <= 16);
+  return xss ? { leaf: 0xd, subleaf: 1, reg: 'ecx', bit: n } : { leaf: 0xd, subleaf: 0, reg: 'eax', bit: n };
+}
+
+/** Every bit of a register whose value differs between two masks (known on both sides). */
+export function diffMask(a: { v: number; k: number }, b: { v: number; k: number }): number {
+  return ((a.v ^ b.v) & a.k & b.k) >>> 0;
+}
