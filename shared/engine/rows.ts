@@ -126,7 +126,7 @@ function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
     userOn: qm.userOn.get(ck) ?? 0,
     userOff: qm.userOff.get(ck) ?? 0,
     pmuCleared: qm.pmuCleared.get(ck) ?? 0,
-    capturedS: state.origin.setCpuid === 'captured' || state.origin.td === 'captured',
+    capturedS: state.origin.setCpuid === 'captured',
     capturedG: state.origin.guest === 'captured',
     ...registerClasses(state, entry, key.leaf, reg),
   };
@@ -196,12 +196,13 @@ function chain(p: Phrases, c: RegContext, bit: number, cls: BitClass, gates: rea
     r.push(requestWhy(p, c, bit, v.requested, v.qemuSupported));
     if (v.initVm !== null) r.push(`KVM_TDX_INIT_VM configures ${v.initVm}`);
     else r.push('not in the KVM_TDX_INIT_VM payload: configured as 0');
+    // The earliest layer on the way to the TD that made it 0.
     if (v.td === 1) decidedBy = 'initVm';
-    else if (notes) decidedBy = 'module';
     else if (cls === 'CONFIG_AND_NATIVE' && v.host === 0) decidedBy = 'host';
     else if (v.tdxCaps === 0) decidedBy = 'tdxCaps';
     else if (c.word && v.qemuSupported === 0) decidedBy = 'qemuSupported';
     else if (v.requested === 0) decidedBy = 'requested';
+    else if (notes) decidedBy = 'module';
     else decidedBy = 'initVm';
   } else if (cls === 'NATIVE') {
     decidedBy = notes ? 'module' : 'host';
