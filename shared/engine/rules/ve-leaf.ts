@@ -5,8 +5,9 @@
 // frequency leaf (tdx-cpuid-model.md 2.1 last paragraph, 2.2, 5).
 
 import type { BitAddress, LeafKey } from '../../model/address';
-import { REGS, bitsOf, formatLeafKey } from '../../model/address';
+import { REGS, bitKey, bitsOf, formatLeafKey } from '../../model/address';
 import { bitInfo, leafDescription } from '../../knowledge/bits';
+import type { Layer } from '../layer';
 import { layerReg } from '../layer';
 import { capsKey } from '../predict/tdx-caps';
 import type { Rule, RuleResult } from './types';
@@ -20,19 +21,28 @@ interface Category {
 }
 
 const CATEGORIES: readonly Category[] = [
-  { id: 'thermal', title: 'thermal and power management (leaf 6: ARAT, turbo, HWP)', leaves: (l) => l === 6, effect: 'the guest sees no ARAT (always-running APIC timer) and treats the local APIC timer as stopping in deep C-states' },
-  { id: 'brand', title: 'the processor brand string (0x80000002-0x80000004)', leaves: (l) => l >= 0x80000002 && l <= 0x80000004, effect: 'the guest shows an empty model name (/proc/cpuinfo "model name")' },
-  { id: 'cache', title: 'cache and TLB descriptors (leaves 2, 4, 0x18, 0x80000005, 0x80000006)', leaves: (l) => l === 2 || l === 4 || l === 0x18 || l === 0x80000005 || l === 0x80000006, effect: 'the guest kernel finds no cache or TLB information' },
-  { id: 'frequency', title: 'the frequency leaf 0x16', leaves: (l) => l === 0x16, effect: 'the guest cannot read the base/maximum frequency from CPUID' },
+  { id: 'thermal', title: 'thermal and power management (ARAT, turbo, HWP)', leaves: (l) => l === 6, effect: 'the guest sees no ARAT (always-running APIC timer) and treats the local APIC timer as stopping in deep C-states' },
+  { id: 'brand', title: 'the processor brand string', leaves: (l) => l >= 0x80000002 && l <= 0x80000004, effect: 'the guest shows an empty model name (/proc/cpuinfo "model name")' },
+  { id: 'cache', title: 'cache and TLB descriptors', leaves: (l) => l === 2 || l === 4 || l === 0x18 || l === 0x80000005 || l === 0x80000006, effect: 'the guest kernel finds no cache or TLB information' },
+  { id: 'frequency', title: 'processor frequencies', leaves: (l) => l === 0x16, effect: 'the guest cannot read the base/maximum frequency from CPUID' },
 ];
 
 const OTHER: Category = { id: 'other', title: 'other leaves', leaves: () => true, effect: 'the guest reads zeros there' };
 
-function nonzero(layer: ReturnType<typeof layerReg> extends infer _ ? Parameters<typeof layerReg>[0] : never, k: LeafKey): boolean {
+function nonzero(layer: Layer, k: LeafKey): boolean {
   return REGS.some((r) => {
     const b = layerReg(layer, k.leaf, k.subleaf, r);
     return !!b && (b.v & b.k) !== 0;
   });
+}
+
+/** The leaf note of the guest prediction, shortened: "faulting", "not in the module table", "needs TD_CTLS.X". */
+function shortWhy(note: string): string {
+  const ctl = /TD_CTLS\.(\w+)/.exec(note);
+  if (ctl) return `it needs TD_CTLS.${ctl[1]}`;
+  if (/^faulting/.test(note)) return 'faulting in this module';
+  if (/not in the module table/.test(note)) return 'not in the module table';
+  return note;
 }
 
 export const veLeaf: Rule = {
@@ -70,7 +80,7 @@ export const veLeaf: Rule = {
       g.leaves.push(k);
       g.requested.push(...requested);
       const note = notes.get(`${k.leaf}:${k.subleaf ?? '-'}`);
-      if (note) g.why.add(note);
+      if (note) g.why.add(shortWhy(note));
       // Named single-bit features the host or QEMU has there.
       for (const reg of REGS) {
         const sb = s ? layerReg(s, k.leaf, k.subleaf, reg) : undefined;
@@ -86,19 +96,26 @@ export const veLeaf: Rule = {
     for (const cat of [...CATEGORIES, OTHER]) {
       const g = byCat.get(cat);
       if (!g) continue;
-      const leaves = listWords(
-        g.leaves.map((k) => {
-          const d = cat === OTHER ? leafDescription(k.leaf) : undefined;
-          return `${formatLeafKey(k)}${d ? ` (${d.replace(/\.$/, '')})` : ''}`;
-        }),
-        10,
-      );
+      // One entry per leaf: "0xB.0-1 (extended topology ...)".
+      const perLeaf = new Map<number, (number | null)[]>();
+      for (const k of g.leaves) perLeaf.set(k.leaf, [...(perLeaf.get(k.leaf) ?? []), k.subleaf]);
+      const names = [...perLeaf].map(([leaf, subs]) => {
+        const key = subs.length > 1 ? `${formatLeafKey({ leaf, subleaf: null })}.${subs[0]}-${subs[subs.length - 1]}` : formatLeafKey({ leaf, subleaf: subs[0]! });
+        const d = cat === OTHER ? leafDescription(leaf) : undefined;
+        return d ? `${key} (${d.replace(/\.$/, '')})` : key;
+      });
+      const many = g.leaves.length > 1;
+      const what = cat === OTHER ? `CPUID ${many ? 'leaves' : 'leaf'} ${listWords(names, 10)}` : `CPUID ${many ? 'leaves' : 'leaf'} ${listWords(names, 10)}, ${cat.title},`;
+      const why = listWords([...g.why], 3);
       const expects = g.bits.length ? ` The host or QEMU's CPU model has ${bitList(g.bits, 8, true)} there.` : '';
       const asked = g.requested.length ? ` -cpu ${ctx.context.cpu.text} explicitly asks for ${bitList(g.requested, 8, true)}, which the guest will not see.` : '';
+      const reduce = ctx.module.info.veReduction && !ctx.context.reduceVe ? " A guest that enables #VE reduction (TD_CTLS.REDUCE_VE) reads the module's values instead." : '';
+      const seen = new Set<string>();
+      const bits = [...g.requested, ...g.bits].filter((b) => !seen.has(bitKey(b)) && !!seen.add(bitKey(b)));
       out.push({
-        bits: [...g.requested, ...g.bits],
+        bits,
         ...(g.requested.length ? { severity: 'warning' as const } : {}),
-        message: `With ${moduleWords(ctx)} CPUID of ${cat === OTHER ? `${leaves}` : `${cat.title}: ${leaves},`} raises #VE for the guest (${listWords([...g.why], 2) || 'not in the module table'}), so a Linux guest reads zeros: ${cat.effect}.${expects}${asked}${ctx.module.info.veReduction && !ctx.context.reduceVe ? ' A guest that enables #VE reduction (TD_CTLS.REDUCE_VE) reads the module\'s values instead.' : ''}`,
+        message: `With ${moduleWords(ctx)}, ${what} ${many ? 'raise' : 'raises'} #VE in the guest (${why || 'not in the module table'}), so a Linux guest reads zeros: ${cat.effect}.${expects}${asked}${reduce}`,
       });
     }
     return out;
