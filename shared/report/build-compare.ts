@@ -2,11 +2,12 @@
 // and a baseline, with the same parts"): inputs, context, summary, one section per kind of
 // difference, the register map of the registers that differ, and the differences table.
 //
-// The builders take small structural descriptions (below) of what shared/compare produces,
-// following the CLI contract: `diff` differences are `{leaf, subleaf, reg, bit|bits, name, a, b}`;
-// `module-diff` gives per bit the old and new class; `baseline` the TD value per host.
+// module-diff takes shared/compare's ModuleDiff. diff and baseline take small structural
+// descriptions (below) following the CLI contract: `diff` differences are
+// `{leaf, subleaf, reg, bit|bits, name, a, b}`; `baseline` the TD value per host.
 
-import type { Reg } from '../model/address';
+import type { LeafKey, Reg } from '../model/address';
+import type { ModuleDiff } from '../compare/module-diff';
 import { formatLeafKey } from '../model/address';
 import type { BitClass, InputSummary } from '../engine/types';
 import type { ContextItem, Report, ReportOptions, ReportRow, ReportSection, ValueColumn } from './model';
@@ -45,27 +46,6 @@ export interface DiffInput {
   /** Named bits and fields compared in all. */
   readonly compared?: number;
   readonly context?: readonly ContextItem[];
-}
-
-// ---------------------------------------------------------------------------------------
-// module-diff: two TDX module versions
-
-export interface ModuleClassChange extends ComparedAddress {
-  readonly from: BitClass | null;
-  readonly to: BitClass | null;
-  readonly fromGates?: readonly string[];
-  readonly toGates?: readonly string[];
-  /** Why it matters, when known ("configurable from 1.5.09: the VMM may now clear it"). */
-  readonly note?: string;
-}
-
-export interface ModuleDiffInput {
-  readonly from: string;
-  readonly to: string;
-  readonly changes: readonly ModuleClassChange[];
-  readonly context?: readonly ContextItem[];
-  /** Where the module tables came from (knowledge file and its source commits). */
-  readonly source?: string;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -186,64 +166,88 @@ export function diffReport(d: DiffInput, opts: ReportOptions = {}): Report {
   };
 }
 
-export function moduleDiffReport(d: ModuleDiffInput, opts: ReportOptions = {}): Report {
+function moduleTitle(m: ModuleDiff['from']): string {
+  return m.exact ? m.table : `${m.requested} (table ${m.table})`;
+}
+
+export function moduleDiffReport(d: ModuleDiff, opts: ReportOptions = {}): Report {
+  const from = moduleTitle(d.from);
+  const to = moduleTitle(d.to);
   const columns: ValueColumn[] = [
-    { key: 'from', symbol: d.from, title: `class in module ${d.from}`, origin: null },
-    { key: 'to', symbol: d.to, title: `class in module ${d.to}`, origin: null },
+    { key: 'from', symbol: d.from.table, title: `class in module ${from}`, origin: null },
+    { key: 'to', symbol: d.to.table, title: `class in module ${to}`, origin: null },
   ];
-  const rows = d.changes.map((c) => {
-    const gatesFrom = c.fromGates?.join(', ') ?? '';
-    const gatesTo = c.toGates?.join(', ') ?? '';
-    const reasons = [
-      `${d.from}: ${c.from ?? 'not in the table'}${gatesFrom ? ` (${gatesFrom})` : ''}`,
-      `${d.to}: ${c.to ?? 'not in the table'}${gatesTo ? ` (${gatesTo})` : ''}`,
-      ...(c.note ? [c.note] : []),
-    ];
-    return row(c, { from: c.from, to: c.to }, c.to, reasons, c.toGates ?? []);
+  const gatesText = (g: readonly string[]): string => (g.length ? ` (${g.join(', ')})` : '');
+  const gateReason = (from: readonly string[], to: readonly string[]): string[] =>
+    from.join() === to.join() ? [] : [`gates ${from.join(', ') || 'none'} → ${to.join(', ') || 'none'}`];
+  const bitRows = d.changes.map((c) =>
+    row(c, { from: c.from.class, to: c.to.class }, c.to.class, [`${from}: ${c.from.class}${gatesText(c.from.gates)}`, `${to}: ${c.to.class}${gatesText(c.to.gates)}`], c.to.gates),
+  );
+  // Sections and the differences table use the ranges (consecutive bits of a register with
+  // the same change): 1 600 changed bits read as ~100 lines. The appendix has every bit.
+  const nameOf = new Map(d.changes.map((c) => [`${c.leaf}:${c.subleaf ?? '-'}:${c.reg}:${c.bit}`, c.name]));
+  const rows = d.ranges.map((g) => {
+    const names: string[] = [];
+    for (let b = g.bits[0]; b <= g.bits[1]; b++) {
+      const n = nameOf.get(`${g.leaf}:${g.subleaf ?? '-'}:${g.reg}:${b}`);
+      if (n && !names.includes(n)) names.push(n);
+    }
+    const name = names.length === 0 ? null : names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', ');
+    const addr: ComparedAddress = g.bits[0] === g.bits[1] ? { ...g, bits: undefined, bit: g.bits[0], name } : { ...g, name };
+    return row(addr, { from: g.from.class, to: g.to.class }, g.to.class, gateReason(g.from.gates, g.to.gates), g.to.gates);
   });
   // One section per transition ("FIXED1 -> NATIVE"), most common first, then by name.
   const byTransition = new Map<string, ReportRow[]>();
   for (const r of rows) {
-    const key = `${r.values.from ?? 'absent'} → ${r.values.to ?? 'absent'}`;
+    const key = `${String(r.values.from)} → ${String(r.values.to)}`;
     const list = byTransition.get(key) ?? [];
     list.push(r);
     byTransition.set(key, list);
   }
   const ordered = [...byTransition.entries()].sort((x, y) => y[1].length - x[1].length || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  const sections = ordered.map(([key, members], i) =>
-    section(i, `${key} (${plural(members.length, 'bit')})`, `Bits whose class changes from ${key.replace(' → ', ' in ' + d.from + ' to ')} in ${d.to}.`, members, ['module']),
-  );
+  const sections = ordered.map(([key, members], i) => {
+    const [a, b] = key.split(' → ');
+    const bits = members.reduce((n, r) => n + (r.bits ? r.bits[1] - r.bits[0] + 1 : 1), 0);
+    return section(i, `${key} (${plural(bits, 'bit')})`, `Bits that are ${a} in ${from} and ${b} in ${to}.`, members, ['module']);
+  });
   const sorted = sortRows(rows);
-  const leaves = new Set(sorted.map((r) => formatLeafKey(r)));
+  const leaves = new Set(bitRows.map((r) => formatLeafKey(r)));
+  const leafList = (l: readonly LeafKey[]): string => (l.length ? l.map(formatLeafKey).join(', ') : 'none');
   return {
-    ...base('module-diff', `TDX module CPUID: ${d.from} vs ${d.to}`, opts),
+    ...base('module-diff', `TDX module CPUID: ${from} vs ${to}`, opts),
     inputs: [],
     context: {
       items: [
-        { key: 'from', label: 'Old module', value: d.from },
-        { key: 'to', label: 'New module', value: d.to },
-        ...(d.source ? [{ key: 'source', label: 'Module tables', value: d.source }] : []),
-        ...(d.context ?? []),
+        { key: 'from', label: 'Old module', value: from },
+        { key: 'to', label: 'New module', value: to },
+        { key: 'configurableAdded', label: 'Configurable leaves added', value: leafList(d.configurableAdded) },
+        { key: 'configurableRemoved', label: 'Configurable leaves removed', value: leafList(d.configurableRemoved) },
+        { key: 'source', label: 'Module tables', value: "the workbench's copy of the TDX module CPUID tables (tdx-module-cpuid.json)" },
       ],
       assumptions: [],
     },
-    summary: summary(sorted.length, sorted.length, [
-      { key: 'changes', label: 'Bits whose class changes', value: String(sorted.length) },
+    summary: summary(bitRows.length, bitRows.length, [
+      { key: 'changes', label: 'Bits whose class changes', value: String(bitRows.length) },
+      { key: 'ranges', label: 'Runs of consecutive changed bits', value: String(sorted.length) },
       { key: 'leaves', label: 'Leaves touched', value: String(leaves.size) },
       { key: 'transitions', label: 'Kinds of change', value: String(sections.length) },
     ]),
     columns,
     sections,
     registerMap:
-      sorted.length === 0
+      bitRows.length === 0
         ? null
-        : registerMapFromRows(sorted, () => null, (r) => r.class, {
-            caption: `Registers with class changes, filled by the class in ${d.to}`,
+        : registerMapFromRows(bitRows, () => null, (r) => r.class, {
+            caption: `Registers with class changes, filled by the class in ${to}`,
             valueMeaning: 'not used',
-            markMeaning: `class differs from ${d.from}`,
+            markMeaning: `class differs from ${from}`,
           }),
-    differences: { title: 'Every class change', note: sorted.length === 0 ? 'No bit changes class.' : null, rows: sorted },
-    appendix: null,
+    differences: {
+      title: 'Every class change',
+      note: sorted.length === 0 ? 'No bit changes class.' : 'Consecutive bits of a register with the same change are one line.',
+      rows: sorted,
+    },
+    appendix: opts.appendix ? { title: 'Appendix: every changed bit', note: null, rows: sortRows(bitRows) } : null,
   };
 }
 

@@ -5,6 +5,7 @@ import { renderHtml } from './render-html';
 import { renderJson } from './render-json';
 import { renderMarkdown } from './render-markdown';
 import type { InputSummary } from '../engine/types';
+import { moduleDiff } from '../compare/module-diff';
 
 const DATE = '2026-01-01';
 const input = (path: string, layer: InputSummary['layer'] = 'host'): InputSummary => ({ path, sha256: 'c'.repeat(64), format: 'cpuid-r', layer });
@@ -59,31 +60,44 @@ describe('diffReport', () => {
   });
 });
 
-describe('moduleDiffReport', () => {
-  const report = moduleDiffReport(
-    {
-      from: '1.5.06',
-      to: '1.5.09',
-      source: 'tdx-module-cpuid.json',
-      changes: [
-        { leaf: 1, subleaf: null, reg: 'edx', bit: 7, name: 'mce', from: 'NATIVE_VERIFIED_1', to: 'CONFIG_DIRECT' },
-        { leaf: 1, subleaf: null, reg: 'edx', bit: 12, name: 'mtrr', from: 'NATIVE_VERIFIED_1', to: 'CONFIG_DIRECT' },
-        { leaf: 6, subleaf: null, reg: 'eax', bit: 2, name: 'arat', from: 'FAULTING', to: 'FIXED1', note: 'leaf 6 leaves the faulting list in 1.5.09' },
-      ],
-    },
-    { date: DATE },
-  );
+describe('moduleDiffReport (real module tables)', () => {
+  // tdx-cpuid-model.md 2.2: from 1.5.09 MCE, MTRR, MCA (1.EDX[7,12,14]) and CORE_CAPABILITIES
+  // (7.0.EDX[30]) move from native-verified to configurable; leaf 6 gets ARAT fixed1 and is no
+  // longer faulting; the configurable list gains leaf 0x19 and leaf 0x18 sub-leaves 0-8.
+  const diff = moduleDiff('1.5.06', '1.5.09');
+  const report = moduleDiffReport(diff, { date: DATE, appendix: true });
 
-  it('makes one section per class transition, the most common first', () => {
-    expect(report.sections.map((s) => s.heading)).toEqual(['NATIVE_VERIFIED_1 → CONFIG_DIRECT (2 bits)', 'FAULTING → FIXED1 (1 bit)']);
-    expect(report.sections[1]!.rows[0]!.reasons).toEqual(['1.5.06: FAULTING', '1.5.09: FIXED1', 'leaf 6 leaves the faulting list in 1.5.09']);
-    expect(report.differences.rows[0]!.values).toEqual({ from: 'NATIVE_VERIFIED_1', to: 'CONFIG_DIRECT' });
-    expect(report.registerMap!.strips.map((s) => s.cells.filter((c) => c.marked).length)).toEqual([2, 1]);
-    expect(report.registerMap!.strips[1]!.cells[2]!.class).toBe('FIXED1');
-    expect(report.inputs).toEqual([]);
+  it('groups the class changes by transition, the most common first', () => {
+    const headings = report.sections.map((s) => s.heading);
+    expect(headings[0]).toMatch(/^ABSENT → NATIVE \(\d+ bits\)$/);
+    const toConfig = report.sections.find((s) => s.heading.startsWith('NATIVE_VERIFIED_1 → CONFIG_AND_NATIVE'))!;
+    expect(toConfig.rows.map((r) => r.name)).toEqual(['mce', 'mtrr', 'mca', 'core_capabilities']);
+    expect(toConfig.rows[0]!.reasons).toEqual([]);
+    const mce = report.appendix!.rows.find((r) => r.name === 'mce')!;
+    expect(mce.reasons).toEqual(['1.5.06: NATIVE_VERIFIED_1', '1.5.09: CONFIG_AND_NATIVE']);
+    // Runs of bits with one change are one line; every changed bit is in the appendix.
+    expect(report.differences.rows.length).toBe(diff.ranges.length);
+    expect(report.appendix!.rows.length).toBe(diff.changes.length);
+    // Leaf 0x18 sub-leaf 0 is new in 1.5.09: EAX changes as one 32-bit run.
+    const leaf18 = report.differences.rows.find((r) => r.leaf === 0x18 && r.subleaf === 0 && r.reg === 'eax')!;
+    expect(leaf18).toMatchObject({ bits: [0, 31], values: { from: 'ABSENT', to: 'NATIVE' } });
+    const arat = report.differences.rows.find((r) => r.leaf === 6 && r.reg === 'eax' && r.bit === 2)!;
+    expect(arat.values).toEqual({ from: 'FAULTING', to: 'FIXED1' });
+    const added = report.context.items.find((c) => c.key === 'configurableAdded')!.value;
+    expect(added).toContain('0x19');
+    expect(added).toContain('0x18.8');
+  });
+
+  it('maps the changed registers by their new class and marks every change', () => {
+    const map = report.registerMap!;
+    const s6 = map.strips.find((s) => s.leaf === 6 && s.reg === 'eax')!;
+    expect(s6.cells[2]).toMatchObject({ class: 'FIXED1', marked: true });
+    const marked = map.strips.reduce((n, s) => n + s.cells.filter((c) => c.marked).length, 0);
+    expect(marked).toBe(diff.changes.length);
     const html = renderHtml(report);
     expect(auditPrintHtml(html)).toEqual([]);
     expect(html).toContain('NATIVE_<wbr>VERIFIED_<wbr>1');
+    expect(report.inputs).toEqual([]);
   });
 });
 

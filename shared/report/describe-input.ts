@@ -3,6 +3,7 @@
 // the renderers like everything else.
 
 import type { ParsedInput } from '../formats/types';
+import type { EngineInputs } from '../engine/types';
 import { plural } from './text';
 
 export function describeInput(parsed: ParsedInput): string | null {
@@ -49,4 +50,18 @@ export function describeInput(parsed: ParsedInput): string | null {
       return parts.length ? parts.join(', ') : null;
     }
   }
+}
+
+/** Details of every parsed input of a reconciliation, by the path it was read from. */
+export function inputDetailsOf(inputs: EngineInputs): Record<string, string> {
+  const parsed: ParsedInput[] = [...inputs.hosts, ...(inputs.guest ? [inputs.guest] : []), ...inputs.kvm];
+  if (inputs.dmesg) parsed.push(inputs.dmesg);
+  if (inputs.qemuLog) parsed.push(inputs.qemuLog);
+  if (inputs.qemuCmdline) parsed.push(inputs.qemuCmdline);
+  const out: Record<string, string> = {};
+  for (const p of parsed) {
+    const d = describeInput(p);
+    if (d !== null && out[p.name] === undefined) out[p.name] = d;
+  }
+  return out;
 }

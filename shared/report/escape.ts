@@ -41,6 +41,9 @@ export function escapeHtml(text: string): string {
  * become spaces so a value cannot end a table row.
  */
 export function escapeMarkdown(text: string): string {
-  // Backslashes first, then entities: an entity's `#` must not get a backslash.
-  return escapeHtml(text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]|~#!{}]/g, (c) => `\\${c}`));
+  // Backslashes first, then entities: an entity's `#` must not get a backslash. Quotes stay
+  // as they are: Markdown text is never inside an attribute.
+  return escapeHtml(text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]|~#!{}]/g, (c) => `\\${c}`))
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 }

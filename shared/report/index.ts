@@ -5,7 +5,7 @@
 export * from './model';
 export { reconcileReport } from './build-reconcile';
 export { baselineReport, diffReport, moduleDiffReport } from './build-compare';
-export type { BaselineInput, DiffInput, ModuleDiffInput } from './build-compare';
+export type { BaselineInput, DiffInput } from './build-compare';
 export { renderJson, reportToJsonValue } from './render-json';
 export { renderMarkdown } from './render-markdown';
 export { renderHtml, reportPrintLayout, REPORT_CSP } from './render-html';

@@ -7,6 +7,7 @@ import { registerExplain } from './explain';
 import { registerModuleDiff } from './module-diff';
 import { registerModules } from './modules';
 import { registerReconcile } from './reconcile';
+import { registerReport } from './report';
 
 /** Registers a command on the program; `setExit` records the process exit status. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
@@ -14,6 +15,7 @@ export type RegisterCommand = (program: Command, setExit: (code: number) => void
 export const COMMANDS: readonly RegisterCommand[] = [
   // one line per command
   registerReconcile,
+  registerReport,
   registerExplain,
   registerModules,
   registerModuleDiff,

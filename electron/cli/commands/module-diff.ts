@@ -9,6 +9,9 @@ import { layoutOf } from '../../../shared/knowledge/bits';
 import { CliError, EXIT } from '../errors';
 import { writeDocument } from '../output/json';
 import type { RegisterCommand } from './index';
+import { moduleDiffReport } from '../../../shared/report/build-compare';
+import type { ReportFlags } from '../pdf/report-output';
+import { addReportOptions, reportOptionsFrom, wantsReport, writeReports } from '../pdf/report-output';
 
 export const MODULE_DIFF_SCHEMA = 'tdx-cpuid/module-diff/v1';
 
@@ -69,13 +72,15 @@ export function moduleDiffText(d: ModuleDiff): string {
 }
 
 export const registerModuleDiff: RegisterCommand = (program: Command, setExit) => {
-  program
+  const cmd = program
     .command('module-diff')
     .description('Per bit, how the virtualization class changed between two TDX module versions')
     .argument('<v1>', 'older module version, e.g. 1.5.06')
     .argument('<v2>', 'newer module version, e.g. 1.5.09')
-    .option('--json', 'print JSON (tdx-cpuid/module-diff/v1)')
-    .action((v1: string, v2: string, opts: { json?: boolean }) => {
+    .option('--json', 'print JSON (tdx-cpuid/module-diff/v1)');
+  // --md (the report as Markdown), --html/--pdf: electron/cli/pdf/report-output.ts.
+  addReportOptions(cmd, { md: true })
+    .action(async (v1: string, v2: string, opts: { json?: boolean } & ReportFlags) => {
       let d: ModuleDiff;
       try {
         d = moduleDiff(v1, v2);
@@ -83,7 +88,8 @@ export const registerModuleDiff: RegisterCommand = (program: Command, setExit) =
         if (e instanceof UnknownModuleError) throw new CliError(e.message);
         throw e;
       }
-      process.stdout.write(opts.json ? moduleDiffJson(d) : moduleDiffText(d));
+      if (wantsReport(opts, { md: true })) await writeReports(moduleDiffReport(d, reportOptionsFrom(opts)), opts, { md: !opts.json });
+      if (opts.json || !opts.md) process.stdout.write(opts.json ? moduleDiffJson(d) : moduleDiffText(d));
       setExit(EXIT.ok);
     });
 };

@@ -15,8 +15,10 @@ import { renderReconcileMarkdown, renderReconcileText } from '../output/reconcil
 import type { EngineCliOptions } from './engine-options';
 import { addEngineOptions, contextOptionsFrom, failOnOption, failsOn, loadEngineInputs } from './engine-options';
 import type { RegisterCommand } from './index';
+import type { ReportFlags } from '../pdf/report-output';
+import { addReportOptions, writeReconcileReports } from '../pdf/report-output';
 
-interface ReconcileCliOptions extends EngineCliOptions {
+interface ReconcileCliOptions extends EngineCliOptions, ReportFlags {
   readonly json?: boolean;
   readonly md?: boolean;
   readonly failOn?: string;
@@ -58,6 +60,8 @@ export async function runReconcile(files: readonly string[], opts: ReconcileCliO
   // Text and Markdown list only the changed and disagreeing bits: build just those rows.
   const extras = opts.json ? {} : { ignored, changes: hostToTdChangeRows(a.state), disagreements: disagreementRows(a.state) };
   const text = opts.json ? reconcileJson(r) : opts.md ? renderReconcileMarkdown(r, extras) : renderReconcileText(r, extras);
+  // --html/--pdf: the same reconciliation as a report (electron/cli/pdf/report-output.ts).
+  await writeReconcileReports(r, inputs, opts);
   return { text, code: failsOn(failOn, r.summary) ? EXIT.findings : EXIT.ok };
 }
 
@@ -66,7 +70,7 @@ export const registerReconcile: RegisterCommand = (program: Command, setExit) =>
     .command('reconcile')
     .description("Predict and verify a TD's CPUID across host, TDX module, KVM and QEMU, bit by bit, with findings")
     .argument('[input...]', 'inputs: CPUID dumps, KVM captures, dmesg, QEMU log/command line, folders, bundles');
-  addEngineOptions(cmd)
+  addReportOptions(addEngineOptions(cmd))
     .option('--json', 'print JSON (tdx-cpuid/reconcile/v1)')
     .option('--md', 'print Markdown')
     .option('--fail-on <level>', 'exit 1 when a finding is at or above: error (default), warning, info, none')

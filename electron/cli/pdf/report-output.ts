@@ -1,14 +1,15 @@
 // The report output flags every analysis command shares (cli-contract.md: "`--md` Markdown;
 // `--html FILE` / `--pdf FILE` write a report"), and the one function that writes what they ask for.
 //   addReportOptions(cmd)            adds --html, --pdf, --date, --title, --page, --appendix (and --md)
-//   reportOptionsFrom(opts, inputs)  -> ReportOptions for the shared/report builders
+//   reportOptionsFrom(opts, details) -> ReportOptions for the shared/report builders
 //   writeReports(report, opts)       writes the HTML/PDF files and prints Markdown/JSON to stdout
 
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import type { ParsedInput } from '../../../shared/formats/types';
-import { describeInput } from '../../../shared/report/describe-input';
+import type { EngineInputs, Reconciliation } from '../../../shared/engine/types';
+import { reconcileReport } from '../../../shared/report/build-reconcile';
+import { inputDetailsOf } from '../../../shared/report/describe-input';
 import type { Report, ReportOptions } from '../../../shared/report/model';
 import { isPageSize } from '../../../shared/report/print-layout';
 import type { PageSize } from '../../../shared/report/print-layout';
@@ -57,21 +58,13 @@ export function wantsReport(flags: ReportFlags, stdout: { readonly md?: boolean;
   return !!(flags.html || flags.pdf || (stdout.md && flags.md) || (stdout.json && flags.json));
 }
 
-/**
- * ReportOptions from the flags; `inputs` (path + parsed input) fill the details column.
- * Throws CliError for a malformed --date.
- */
+/** ReportOptions from the flags; `inputDetails` fill the inputs table's detail lines. Throws CliError for a malformed --date. */
 export function reportOptionsFrom(
   flags: ReportFlags,
-  inputs: readonly { readonly path: string; readonly parsed: ParsedInput }[] = [],
+  inputDetails: Readonly<Record<string, string>> = {},
   generator = `tdx-cpuid ${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'}`,
 ): ReportOptions {
   if (flags.date !== undefined && !isReportDate(flags.date)) throw new CliError(`--date ${flags.date}: expected a date as YYYY-MM-DD`);
-  const inputDetails: Record<string, string> = {};
-  for (const i of inputs) {
-    const d = describeInput(i.parsed);
-    if (d !== null) inputDetails[i.path] = d;
-  }
   return {
     date: flags.date ?? todayUtc(),
     generator,
@@ -79,6 +72,15 @@ export function reportOptionsFrom(
     inputDetails,
     ...(flags.title !== undefined ? { title: flags.title } : {}),
   };
+}
+
+/**
+ * For `reconcile`: writes --html/--pdf reports of a reconciliation when asked (its own --json
+ * and --md stay the reconcile/v1 outputs).
+ */
+export async function writeReconcileReports(rec: Reconciliation, inputs: EngineInputs, flags: ReportFlags): Promise<void> {
+  if (!wantsReport(flags)) return;
+  await writeReports(reconcileReport(rec, reportOptionsFrom(flags, inputDetailsOf(inputs))), flags);
 }
 
 function pageOf(flags: ReportFlags): PageSize {
