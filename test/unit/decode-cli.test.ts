@@ -94,7 +94,7 @@ describe('tdx-cpuid decode', () => {
     expect(r.stdout).not.toMatch(/local_apic_id:/);
     const f = run(CPUINFO);
     expect(f.code).toBe(0);
-    expect(f.stdout).toContain('values are flags');
+    expect(f.stdout).toContain('feature flags only (/proc/cpuinfo)');
   });
 
   it('exits 2 with one line naming file, line and what was expected', () => {

@@ -3,10 +3,17 @@
 
 import { formatField, hex32 } from '../../model/address';
 import { leafDescription } from '../bits/index';
+import type { ValueKind } from '../../model/dump';
 import type { DecodeReport } from './report';
 import type { DecodedFeature, DecodedField, HeterogeneousField } from './types';
 
 const WIDTH = 100;
+
+const VALUE_KIND_NOTE: Readonly<Record<Exclude<ValueKind, 'values'>, string>> = {
+  flags: 'feature flags only (/proc/cpuinfo): bits without a flag name are unknown (?), the rest of the registers is not CPUID output',
+  ternary: 'a template: bits it leaves unspecified are unknown (?)',
+  mask: 'a feature mask, not CPUID output: 1 means the bit is in the set',
+};
 
 function hexNum(n: number): string {
   return n < 10 ? String(n) : `0x${n.toString(16)}`;
@@ -63,7 +70,7 @@ export function renderDecodeText(r: DecodeReport, opts: TextOptions): string {
   out.push(`${s.path}: ${s.format}, ${s.cpuCount} CPU${s.cpuCount === 1 ? '' : 's'}, ${s.vendor ?? 'unknown vendor'}${s.brand ? ` "${s.brand}"` : ''}${fms}`);
   if (r.signatures.hypervisor) out.push(`hypervisor: "${r.signatures.hypervisor}"`);
   if (r.signatures.tdx) out.push(`TDX signature (leaf 0x21): "${r.signatures.tdx}"`);
-  if (r.valueKind !== 'values') out.push(`values are ${r.valueKind}: bits the source does not give are shown as unknown`);
+  if (r.valueKind !== 'values') out.push(VALUE_KIND_NOTE[r.valueKind]);
   out.push('');
   const cpuBlocks = r.cpus ?? [{ cpu: r.cpu, leaves: r.leaves, features: r.features }];
   for (const block of cpuBlocks) {
