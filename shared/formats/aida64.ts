@@ -51,18 +51,31 @@ interface AllCpusRow {
   coreType?: string;
 }
 
-const SECTION_TITLE = /^-{3,}\[\s*(.*?)\s*\]-{3,}\s*$/;
 const LOGICAL_CPU = /Logical CPU #\s*(\d+)/;
 const ALLCPU = /^allcpu:\s*Package\s+(\d+)\s*\/\s*Core\s+(\d+)\s*\/\s*Thread\s+(\d+)\s*:\s*(.*)$/;
 const ALLCPUS_ROW = /^CPU\s+(\d+)\s*:\s*APICID\s+(\d+)\s*\/\s*Package\s+(\d+)\s*\/\s*Core\s+(\d+)\s*\/\s*Thread\s+(\d+)\s*:\s*(.*)$/;
-const REGISTERS_CPU = /^CPUID Registers \(CPU #\s*(\d+)\)\s*:?\s*$/;
+// (Never two `\s*` side by side in these patterns: that backtracks quadratically on long blank runs.)
+const REGISTERS_CPU = /^CPUID Registers \(CPU #\s*(\d+)\)(?:\s*:)?\s*$/;
 const AFFMASK = /^CPU#\s*(\d+)\s+AffMask:\s*0x[0-9a-f]+(?::[0-9a-f]+)*\s*$/i;
 const GROUP = /^Group:\s*0x([0-9a-f]+)\s+Affinity mask:\s*0x([0-9a-f]+)\s*$/i;
 const ETALLEN_HEADER = /^CPU\s+(\d+)\s*:\s*$/;
-const CPUID_LINE_HEAD = /^CPUID\s+[0-9a-f]{1,8}\s*:?\s*[0-9a-f]{1,8}[-\s]+[0-9a-f]{1,8}[-\s]+[0-9a-f]{1,8}[-\s]+[0-9a-f]{1,8}/i;
+const CPUID_LINE_HEAD = /^CPUID\s+[0-9a-f]{1,8}(?:\s*:\s*|\s+)[0-9a-f]{1,8}[-\s]+[0-9a-f]{1,8}[-\s]+[0-9a-f]{1,8}[-\s]+[0-9a-f]{1,8}/i;
 
 /** Status words of the topology lines; anything else there names a core type. */
 const STATUS_WORDS = new Set(['Valid', 'Invalid', 'Virtual']);
+
+/** `------[ Title ]------` -> `Title`; null for any other line. Scanned by hand (a lazy
+ *  `.*?` between blanks backtracks badly on long hostile lines). */
+function sectionTitle(line: string): string | null {
+  const open = line.indexOf('[');
+  const close = line.lastIndexOf(']');
+  if (open < 3 || close < open) return null;
+  for (let i = 0; i < open; i++) if (line.charCodeAt(i) !== CH_DASH) return null;
+  const tail = line.slice(close + 1).trimEnd();
+  if (tail.length < 3) return null;
+  for (let i = 0; i < tail.length; i++) if (tail.charCodeAt(i) !== CH_DASH) return null;
+  return line.slice(open + 1, close).trim();
+}
 
 function coreTypeOf(status: string): string | undefined {
   const parts = status
@@ -339,9 +352,8 @@ class Aida64Reader {
         return false;
       }
     }
-    const m = SECTION_TITLE.exec(line);
-    if (!m) return false;
-    const title = m[1]!;
+    const title = sectionTitle(line);
+    if (title === null) return false;
     const cpu = LOGICAL_CPU.exec(title);
     if (title.startsWith('MSR')) this.mode = 'skip';
     else if (cpu) {

@@ -33,7 +33,7 @@ function isDecodedLine(trimmed: string): boolean {
 
 // A register line, or its first part when a paste wrapped it right after the colon.
 const RECORD_HEAD = /^(?:0x)?[0-9a-f]{1,8}\s+(?:0x)?[0-9a-f]{1,8}\s*:\s*(?:eax\s*=|$)/i;
-const CPU_HEADER = /^CPU\s*\d*\s*:\s*$/;
+const CPU_HEADER = /^CPU(?:\s+\d+)?\s*:\s*$/;
 
 export function detectCpuidR(text: string): Detection | null {
   const lines = headLines(text);
@@ -205,13 +205,13 @@ export function parseCpuidR(text: string, name: string, options: CpuidROptions =
       continue;
     }
     if (startsRecord(c)) {
-      const p: Pending = { line: c.no, text: shorten(c.line().trim()), step: 0, leaf: 0, subleaf: 0, regs: [0, 0, 0, 0] };
+      const p: Pending = { line: c.no, text: shorten(c.line().slice(0, 400).trim()), step: 0, leaf: 0, subleaf: 0, regs: [0, 0, 0, 0] };
       if (scanRecord(c, p, name) === 7) finishRecord(p);
       else pending = p;
       continue;
     }
     if (startsRegisterAssignment(c)) throw c.error(name, `${EXAMPLE}; a register without its leaf and sub-leaf`, FORMAT);
-    const trimmed = c.rest().trim();
+    const trimmed = c.text.slice(c.pos, Math.min(c.end, c.pos + 400)).trim();
     if (isDecodedLine(trimmed)) {
       throw c.error(
         name,

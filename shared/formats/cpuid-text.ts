@@ -279,8 +279,9 @@ export class LineCursor {
   }
 
   /** A FormatError at the current line. */
-  error(file: string, expected: string, format: string, found: string = this.line()): FormatError {
-    return new FormatError(file, this.no, expected, shorten(found.trim()), format);
+  error(file: string, expected: string, format: string, found?: string): FormatError {
+    const text = found ?? this.text.slice(this.start, Math.min(this.end, this.start + 400));
+    return new FormatError(file, this.no, expected, shorten(text.slice(0, 400).trim()), format);
   }
 }
 
@@ -301,7 +302,7 @@ export function firstNonBlankLine(text: string): { no: number; text: string } | 
 export function nothingFound(file: string, text: string, expected: string, format: string): FormatError {
   const first = firstNonBlankLine(text);
   if (!first) return new FormatError(file, 0, expected, 'an empty file', format);
-  return new FormatError(file, first.no, expected, shorten(first.text.trim()), format);
+  return new FormatError(file, first.no, expected, shorten(first.text.slice(0, 400).trim()), format);
 }
 
 /** The first `maxBytes` of a text, cut at a line end; detectors look only at the head. */
@@ -311,13 +312,19 @@ export function head(text: string, maxBytes = 65536): string {
   return text.slice(0, nl > 0 ? nl : maxBytes);
 }
 
-/** Lines of a (short) head text, with indentation and quote markers removed. */
+/** Detectors see at most this much of a line; real dump lines are far shorter. */
+const HEAD_LINE_MAX = 512;
+
+/**
+ * Lines of a (short) head text, with indentation and quote markers removed and each cut to
+ * HEAD_LINE_MAX characters, so that a detector's regular expressions stay cheap on hostile input.
+ */
 export function headLines(text: string, maxLines = 400): string[] {
   const out: string[] = [];
   const c = new LineCursor(head(text));
   while (out.length < maxLines && c.nextLine()) {
     c.skipIndent();
-    out.push(c.rest());
+    out.push(c.end - c.pos > HEAD_LINE_MAX ? c.text.slice(c.pos, c.pos + HEAD_LINE_MAX) : c.rest());
   }
   return out;
 }

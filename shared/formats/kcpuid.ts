@@ -20,7 +20,8 @@ const RANGE_HEADER = /^(\w+) Leafs\s*:\s*$/;
 const RULE = /^=+$/;
 const LEAF_LINE = /^0x([0-9a-f]{1,8})\s*:\s*(.*)$/i;
 const SUB_LINE = /^(\d{1,10})\s*:\s*(EAX\s*=.*)$/i;
-const REGS = /^EAX\s*=\s*(?:0x)?([0-9a-f]{1,8})\s*,?\s*EBX\s*=\s*(?:0x)?([0-9a-f]{1,8})\s*,?\s*ECX\s*=\s*(?:0x)?([0-9a-f]{1,8})\s*,?\s*EDX\s*=\s*(?:0x)?([0-9a-f]{1,8})\s*$/i;
+// Separators written as `(?:\s*,\s*|\s+)`, not `\s*,?\s*`: two adjacent `\s*` backtrack quadratically.
+const REGS = /^EAX\s*=\s*(?:0x)?([0-9a-f]{1,8})(?:\s*,\s*|\s+)EBX\s*=\s*(?:0x)?([0-9a-f]{1,8})(?:\s*,\s*|\s+)ECX\s*=\s*(?:0x)?([0-9a-f]{1,8})(?:\s*,\s*|\s+)EDX\s*=\s*(?:0x)?([0-9a-f]{1,8})\s*$/i;
 const FEATURE_BLOCK = /^CPUID_0x[0-9a-f]+_E[ABCD]X\[0x[0-9a-f]+\]:\s*$/i;
 
 export function detectKcpuid(text: string): Detection | null {

@@ -9,6 +9,10 @@ import { parseCpuidR } from './cpuid-r';
 import { workbenchJsonFormat } from './workbench-json';
 import { writeDumpJson } from './write-dump-json';
 
+/** Line starts of every format, followed by a long blank run: regexes must not backtrack on them. */
+const PREFIXES = ['CPU', 'CPU 1', 'CPUID 0', 'CPUID 00000000: 00000020', '------[', 'CPUID Registers (CPU #1)', '0x00000001: EAX=0x1', '   0x00000001 0x00:', 'allcpu: Package 0 / Core 0 / Thread 0', 'CPU 1: APICID 1 / Package 0', 'basic_cpuid[0]=', '{"schema"', 'Group: 0x00', 'CPU#1', '0x00000007: subleafs', ' 1: EAX=0x1', 'vendor_id = "'];
+const SEED = '{"schema": "tdx-cpuid/dump/v1", "valueKind": "values", "cpus": [{"id": 0, "leaves": []}]}';
+
 const corpus = join(__dirname, '../../test/fixtures/corpus');
 const samples = [
   writeDumpJson(parseCpuidR(readFileSync(join(corpus, 'etallen_cpuid/local_bhyve-guest_AMD-Turin-like_cpuid-r.txt'), 'utf8'), 'bhyve')),
@@ -40,5 +44,16 @@ describe('workbench JSON reader on arbitrary and mutated input', () => {
 
   it('mutations of written dumps', () => {
     for (const base of samples) fc.assert(fc.property(mutatedTextArb(base), check), { numRuns: 150 });
+  });
+
+  it('long runs of blanks inside a line stay linear', () => {
+    const prefix = fc.constantFrom(...PREFIXES);
+    fc.assert(
+      fc.property(prefix, fc.integer({ min: 1000, max: 100000 }), fc.constantFrom('x', ':', ']', '', '-'), fc.boolean(), (p, n, end, inDump) => {
+        const line = `${p}${' '.repeat(n)}${end}`;
+        check(inDump ? `${SEED}\n${line}\n` : line);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -27,7 +27,8 @@ export class FormatError extends Error {
 }
 
 export function shorten(text: string, max = 80): string {
-  const t = text.replace(/\s+$/, '');
+  // trimEnd, not /\s+$/: that regex is quadratic on a long run of inner blanks.
+  const t = text.trimEnd();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
