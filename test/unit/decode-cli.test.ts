@@ -39,7 +39,7 @@ interface Report {
 describe('tdx-cpuid decode', () => {
   it('prints the contract JSON for one file, on one line', () => {
     const r = run(SPR, '--json');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout.indexOf('\n')).toBe(r.stdout.length - 1);
     const j = JSON.parse(r.stdout) as Report;
@@ -54,7 +54,7 @@ describe('tdx-cpuid decode', () => {
 
   it('prints JSON Lines, one object per file in argument order', () => {
     const r = run('--json', ADL, BHYVE, SPR);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     const objs = lines.map((l) => JSON.parse(l) as Report);
@@ -66,7 +66,7 @@ describe('tdx-cpuid decode', () => {
   it('decodes every CPU with --all-cpus and one CPU with --cpu', () => {
     const r = run(ADL, '--all-cpus', '--json');
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const all = JSON.parse(r.stdout) as Report;
     expect(all.cpus).toHaveLength(24);
     expect(all.cpus!.map((c) => c.cpu)).toEqual([...Array(24).keys()]);
@@ -87,7 +87,7 @@ describe('tdx-cpuid decode', () => {
 
   it('prints readable text grouped by leaf, with the heterogeneity', () => {
     const r = run(ADL);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^0x00000007\.0 +eax=0x00000002 ebx=0x239c27eb/m);
     expect(r.stdout).toMatch(/^ {4}set: .*\bavx2\b/m);
     expect(r.stdout).toContain('0x1A.EAX[31:24] core_type: CPUs 0-15 = 0x40, CPUs 16-23 = 0x20');
@@ -129,7 +129,7 @@ describe('tdx-cpuid decode', () => {
 
   it('reads an hwloc-gather-cpuid bundle (.tar.bz2)', () => {
     const r = run(HWLOC_BUNDLE, '--json');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as Report;
     expect(j.source).toMatchObject({ vendor: 'GenuineIntel', family: 6, model: 186 });
     expect(j.source.cpuCount).toBe(20);
@@ -137,7 +137,7 @@ describe('tdx-cpuid decode', () => {
 
   it('skips files inside a bundle that are not CPUID dumps, with a note', () => {
     const r = run(`${corpus}/hwloc_gather_cpuid/Intel-CPUID.1F-Qemu-2p3d3c2t.tar.bz2`, '--json');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/note: .*README .*not a CPUID dump; skipped/);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
