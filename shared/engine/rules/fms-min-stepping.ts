@@ -6,6 +6,7 @@
 import type { BitAddress } from '../../model/address';
 import { decodeFms } from '../../model/fms';
 import { preflightOf } from '../preflight';
+import { registerDifference } from './dump-differences';
 import type { Rule, RuleResult } from './types';
 import { hex, maskBits, moduleWords, predictionUsable } from './words';
 
@@ -24,13 +25,15 @@ export const fmsMinStepping: Rule = {
   check(ctx) {
     if (!ctx.hasHost || !predictionUsable(ctx)) return [];
     const out: RuleResult[] = [];
+    // CPUs grouped by 1.EAX (only when 1.EAX differs at all: cached per dump).
     const sigs = new Map<number, number[]>();
-    for (const c of ctx.host.dump.cpus) {
-      const s = c.table.regOf(1, null, 'eax');
-      if (s === undefined) continue;
-      const list = sigs.get(s) ?? [];
-      list.push(c.id);
-      sigs.set(s, list);
+    const d = registerDifference(ctx.host.dump, 1, null, 'eax');
+    if (d) {
+      for (const [id, s] of d.byCpu) {
+        const list = sigs.get(s) ?? [];
+        list.push(id);
+        sigs.set(s, list);
+      }
     }
     const fail = preflightOf(ctx.state).find((p) => p.check === 'fms');
     if (sigs.size > 1) {

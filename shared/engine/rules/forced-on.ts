@@ -6,7 +6,7 @@
 import type { Rule, RuleResult } from './types';
 import { qemuCheckPrediction } from './qemu-check';
 import { qemuMode, qemuWarningText } from './requested-unavailable';
-import { bitLabel, predictionUsable } from './words';
+import { bitLabel, tdExpected } from './words';
 
 export const forcedOn: Rule = {
   meta: {
@@ -19,7 +19,7 @@ export const forcedOn: Rule = {
     layers: ['td', 'setCpuid', 'module'],
   },
   check(ctx) {
-    if (!predictionUsable(ctx) || !ctx.state.status.tdCreated) return [];
+    if (!tdExpected(ctx)) return [];
     const mode = qemuMode(ctx);
     const out: RuleResult[] = [];
     for (const w of qemuCheckPrediction(ctx.state).warnings) {

@@ -7,7 +7,7 @@ import type { BitAddress } from '../../model/address';
 import { bitsOf } from '../../model/address';
 import { layerReg } from '../layer';
 import type { Rule } from './types';
-import { bitList, moduleWords, predictionUsable } from './words';
+import { bitList, kvmUsesModule, moduleWords, predictionUsable } from './words';
 
 export const guestControlled: Rule = {
   meta: {
@@ -20,7 +20,7 @@ export const guestControlled: Rule = {
     layers: ['td', 'guest'],
   },
   check(ctx) {
-    if (!ctx.module.info.veReduction || !predictionUsable(ctx)) return [];
+    if (!ctx.module.info.veReduction || !predictionUsable(ctx) || !kvmUsesModule(ctx)) return [];
     const t = ctx.layers.td;
     if (!t) return [];
     const bits: BitAddress[] = [];

@@ -6,7 +6,7 @@
 
 import { preflightOf } from '../preflight';
 import type { Rule } from './types';
-import { predictionUsable } from './words';
+import { kvmUsesModule, predictionUsable } from './words';
 
 export const kvmRejectsConfig: Rule = {
   meta: {
@@ -19,7 +19,7 @@ export const kvmRejectsConfig: Rule = {
     layers: ['initVm', 'tdxCaps'],
   },
   check(ctx) {
-    if (!predictionUsable(ctx)) return [];
+    if (!predictionUsable(ctx) || !kvmUsesModule(ctx)) return [];
     return preflightOf(ctx.state)
       .filter((p) => p.stage === 'kvm' && (p.check === 'cpuid-leaf' || p.check === 'cpuid-entries' || p.check === 'kvm-unsupported-bit' || p.check === 'gpaw'))
       .map((p) => ({

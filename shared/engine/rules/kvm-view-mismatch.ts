@@ -10,7 +10,7 @@ import type { BitAddress, Reg } from '../../model/address';
 import { bitsOf } from '../../model/address';
 import { layerReg } from '../layer';
 import type { Rule, RuleResult } from './types';
-import { bitLabel, diffMask, moduleWords, predictionUsable } from './words';
+import { bitLabel, diffMask, moduleWords, tdExpected } from './words';
 
 interface KvmRelevant {
   readonly leaf: number;
@@ -53,7 +53,7 @@ export const kvmViewMismatch: Rule = {
     layers: ['setCpuid', 'td'],
   },
   check(ctx) {
-    if (!predictionUsable(ctx) || !ctx.state.status.tdCreated) return [];
+    if (!tdExpected(ctx)) return [];
     const s = ctx.layers.setCpuid;
     const t = ctx.layers.td;
     if (!s || !t) return [];

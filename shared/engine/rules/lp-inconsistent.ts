@@ -6,13 +6,48 @@
 
 import type { BitAddress } from '../../model/address';
 import { formatLeafKey, hex32 } from '../../model/address';
-import { verifySameDifferences } from '../module-init';
+import type { LpDifference } from '../module-init';
+import { registerDifference } from './dump-differences';
+import type { HostView } from '../host';
+import type { ModuleTable } from '../../knowledge/tdx-module/module-table';
 import type { Rule } from './types';
 import { bitList, listWords, maskBits, moduleWords, predictionUsable } from './words';
 
 function cpuRange(ids: readonly number[]): string {
   if (ids.length <= 6) return ids.join(', ');
   return `${ids.slice(0, 5).join(', ')} ... (${ids.length} CPUs)`;
+}
+
+/**
+ * verify_same bits that differ between logical processors: the same result as
+ * module-init.ts verifySameDifferences(), from the dump's cached register differences.
+ */
+export function lpDifferences(host: HostView, module: ModuleTable): LpDifference[] {
+  const dump = host.dump;
+  if (dump.cpus.length < 2) return [];
+  const first = dump.cpus[0]!;
+  const out: LpDifference[] = [];
+  for (const e of module.entries) {
+    (['eax', 'ebx', 'ecx', 'edx'] as const).forEach((reg, i) => {
+      const same = e.regs[i]!.verifySame;
+      if (same === 0) return;
+      const d = registerDifference(dump, e.leaf, e.subleaf, reg);
+      if (!d || (d.diffMask & same) === 0) return;
+      const base = d.byCpu.get(first.id);
+      if (base === undefined) return;
+      let bits = 0;
+      const cpus: number[] = [];
+      for (const [id, v] of d.byCpu) {
+        const x = ((v ^ base) & same) >>> 0;
+        if (x) {
+          bits |= x;
+          cpus.push(id);
+        }
+      }
+      if (bits) out.push({ leaf: e.leaf, subleaf: e.subleaf, reg, bits: bits >>> 0, expected: (base & same) >>> 0, found: (base & same) >>> 0, cpus });
+    });
+  }
+  return out;
 }
 
 export const lpInconsistent: Rule = {
@@ -28,7 +63,7 @@ export const lpInconsistent: Rule = {
   check(ctx) {
     // A host the module refuses outright is reported by module-init-verify alone.
     if (!ctx.hasHost || !predictionUsable(ctx)) return [];
-    const diffs = verifySameDifferences(ctx.host, ctx.module);
+    const diffs = lpDifferences(ctx.host, ctx.module);
     if (diffs.length === 0) return [];
     const bits: BitAddress[] = [];
     const regs: string[] = [];

@@ -8,11 +8,11 @@
 // Each predicted bit carries the reason in words (why T lacks it, why QEMU does not ask).
 
 import type { BitAddress, Reg } from '../../model/address';
-import { bitKey, bitsOf } from '../../model/address';
+import { bitKey, bitsOf, regIndex } from '../../model/address';
 import type { QemuFeatureWord } from '../../knowledge/qemu/qemu-knowledge';
 import { qemuFeatureWords } from '../../knowledge/qemu/qemu-knowledge';
 import { CLASS_WORDS, bitClass, bitGates } from '../classes';
-import type { Bits } from '../layer';
+import type { Layer } from '../layer';
 import { layerReg } from '../layer';
 import type { EngineState } from '../pipeline';
 import { capsKey } from '../predict/tdx-caps';
@@ -37,10 +37,6 @@ export interface QemuCheckPrediction {
 }
 
 const SYSCALL = 1 << 11;
-
-function known(b: Bits | undefined): Bits | null {
-  return b && b.k !== 0 ? b : null;
-}
 
 /** Why the TD lacks a bit QEMU asks for. */
 function whyTdLacks(state: EngineState, w: QemuFeatureWord, bit: number): string {
@@ -80,42 +76,51 @@ function whyNotRequested(state: EngineState, w: QemuFeatureWord, bit: number, na
   return `QEMU's model does not request it, but ${tdWhy}`;
 }
 
+/** A register of a layer as [value, known] (0, 0 when the leaf is absent or nothing is known). */
+function reg(layer: Layer | null, leaf: number, subleaf: number | null, i: number): [number, number] {
+  const r = layer?.row(leaf, subleaf);
+  return r ? [r[i]!, r[4 + i]!] : [0, 0];
+}
+
+function hostUnsupportedWhy(state: EngineState, w: QemuFeatureWord, bit: number): string {
+  const hostHas = state.host.bit(w.leaf, w.subleaf, w.reg, bit);
+  return hostHas === 0
+    ? 'requested, but the host CPU lacks it'
+    : hostHas === 1
+      ? 'requested, but QEMU does not count it as supported for a TD (KVM does not report it, or KVM_TDX_CAPABILITIES does not offer it)'
+      : 'requested, but QEMU does not count it as supported for a TD';
+}
+
 function compute(state: EngineState): QemuCheckPrediction {
   const warnings: PredictedQemuWarning[] = [];
-  const u = state.layers.requested;
-  const q = state.layers.qemuSupported;
-  const s = state.layers.setCpuid;
-  const t = state.layers.td;
+  const { requested: u, qemuSupported: q, setCpuid: s, td: t } = state.layers;
   let wordsInTd = 0;
-  for (const w of qemuFeatureWords()) {
-    const add = (kind: QemuWarningKind, mask: number, why: (bit: number, name: string | null) => string): void => {
-      for (const bit of bitsOf(mask >>> 0)) {
-        const name = w.names.get(bit) ?? null;
-        warnings.push({ leaf: w.leaf, subleaf: w.subleaf, reg: w.reg, bit, kind, qemuName: name, why: why(bit, name) });
-      }
-    };
-    // x86_cpu_filter_features.
-    const ub = u ? known(layerReg(u, w.leaf, w.subleaf, w.reg)) : null;
-    const qb = q ? known(layerReg(q, w.leaf, w.subleaf, w.reg)) : null;
-    if (ub && qb) {
-      add('host-unsupported', ub.v & ub.k & qb.k & ~qb.v, (bit) => {
-        const hostHas = state.host.bit(w.leaf, w.subleaf, w.reg, bit);
-        return hostHas === 0
-          ? 'requested, but the host CPU lacks it'
-          : hostHas === 1
-            ? 'requested, but QEMU does not count it as supported for a TD (KVM does not report it, or KVM_TDX_CAPABILITIES does not offer it)'
-            : 'requested, but QEMU does not count it as supported for a TD';
-      });
+  const push = (w: QemuFeatureWord, kind: QemuWarningKind, mask: number): void => {
+    for (const bit of bitsOf(mask >>> 0)) {
+      const name = w.names.get(bit) ?? null;
+      const why = kind === 'host-unsupported' ? hostUnsupportedWhy(state, w, bit) : kind === 'tdx-unsupported' ? whyTdLacks(state, w, bit) : whyNotRequested(state, w, bit, name);
+      warnings.push({ leaf: w.leaf, subleaf: w.subleaf, reg: w.reg, bit, kind, qemuName: name, why });
     }
-    // tdx_check_features.
-    const tb = t ? known(layerReg(t, w.leaf, w.subleaf, w.reg)) : null;
-    const sb = s ? known(layerReg(s, w.leaf, w.subleaf, w.reg)) : null;
-    if (!tb || !sb) continue;
+  };
+  for (const w of qemuFeatureWords()) {
+    const i = regIndex(w.reg);
+    // x86_cpu_filter_features: requested & ~supported.
+    const [uv, uk] = reg(u, w.leaf, w.subleaf, i);
+    const [qv, qk] = reg(q, w.leaf, w.subleaf, i);
+    const filtered = uv & uk & qk & ~qv;
+    if (filtered) push(w, 'host-unsupported', filtered);
+    // tdx_check_features: only words present in T.
+    const [tv0, tk0] = reg(t, w.leaf, w.subleaf, i);
+    const [sv, sk] = reg(s, w.leaf, w.subleaf, i);
+    if (tk0 === 0 || sk === 0) continue;
     wordsInTd++;
-    const actual: Bits = w.leaf === 0x80000001 && w.reg === 'edx' ? { v: tb.v | SYSCALL, k: tb.k | SYSCALL } : tb;
-    const both = actual.k & sb.k;
-    add('tdx-unsupported', sb.v & ~actual.v & both, (bit) => whyTdLacks(state, w, bit));
-    add('forced-on', actual.v & ~sb.v & both, (bit, name) => whyNotRequested(state, w, bit, name));
+    const syscall = w.leaf === 0x80000001 && w.reg === 'edx' ? SYSCALL : 0;
+    const tv = tv0 | syscall;
+    const both = (tk0 | syscall) & sk;
+    const unavailable = sv & ~tv & both;
+    if (unavailable) push(w, 'tdx-unsupported', unavailable);
+    const forced = tv & ~sv & both;
+    if (forced) push(w, 'forced-on', forced);
   }
   const byKind = { 'host-unsupported': new Map(), 'tdx-unsupported': new Map(), 'forced-on': new Map() } as Record<QemuWarningKind, Map<string, PredictedQemuWarning>>;
   for (const x of warnings) byKind[x.kind].set(bitKey(x), x);

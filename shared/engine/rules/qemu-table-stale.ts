@@ -9,7 +9,7 @@
 import type { BitAddress } from '../../model/address';
 import { bitKey } from '../../model/address';
 import { qemuFixed1CrossCheck } from '../qemu-crosscheck';
-import type { CrossCheckBit } from '../qemu-crosscheck';
+import type { CrossCheckBit, QemuCrossCheck } from '../qemu-crosscheck';
 import type { Rule, RuleContext, RuleResult } from './types';
 import { bitLabel, listWords, moduleWords, predictionUsable } from './words';
 
@@ -32,6 +32,19 @@ function knownWhy(ctx: RuleContext, side: 'qemuOnly' | 'moduleOnly', b: CrossChe
   return null;
 }
 
+/** The cross-check depends only on the two knowledge tables: computed once per pair. */
+const CROSS_CHECKS = new Map<string, QemuCrossCheck>();
+
+function crossCheck(ctx: RuleContext): QemuCrossCheck {
+  const key = `${ctx.module.version}|${ctx.qemu.version.variant}|${ctx.qemu.version.version}`;
+  let cc = CROSS_CHECKS.get(key);
+  if (!cc) {
+    cc = qemuFixed1CrossCheck(ctx.module, ctx.qemu);
+    CROSS_CHECKS.set(key, cc);
+  }
+  return cc;
+}
+
 function classWords(b: CrossCheckBit): string {
   return `${bitLabel(b)} (${b.moduleClass}${b.gates.length ? `, ${b.gates.join(' ')}` : ''})`;
 }
@@ -48,7 +61,7 @@ export const qemuTableStale: Rule = {
   },
   check(ctx) {
     if (!predictionUsable(ctx)) return [];
-    const cc = qemuFixed1CrossCheck(ctx.module, ctx.qemu);
+    const cc = crossCheck(ctx);
     const table = `QEMU ${cc.qemu}'s TDX fixed1 table (tdx_fixed1_bits, target/i386/kvm/tdx.c)`;
     const out: RuleResult[] = [];
     const known: string[] = [];

@@ -11,7 +11,7 @@ import type { QemuFeatureWarning } from '../../model/inputs';
 import type { Rule, RuleResult } from './types';
 import type { QemuWarningKind } from './qemu-check';
 import { qemuCheckPrediction } from './qemu-check';
-import { bitList, moduleWords, predictionUsable } from './words';
+import { bitList, moduleWords, predictionUsable, tdExpected } from './words';
 
 const KIND_TEXT: Readonly<Record<QemuWarningKind, string>> = {
   'host-unsupported': "host doesn't support requested feature",
@@ -46,7 +46,7 @@ export const qemuWarningsCheck: Rule = {
     const versions = `${moduleWords(ctx)}, kernel ${ctx.context.kernelRequested}, QEMU ${ctx.context.qemuRequested}, -cpu ${cpu.text}`;
     for (const kind of KINDS) {
       // TDX warnings come only after a successful KVM_TDX_INIT_VM.
-      if (kind !== 'host-unsupported' && !ctx.state.status.tdCreated) continue;
+      if (kind !== 'host-unsupported' && !tdExpected(ctx)) continue;
       const seen = new Map<string, QemuFeatureWarning>();
       for (const w of observed) if (w.kind === kind) seen.set(bitKey(w), w);
       const expect = predicted.byKind[kind];

@@ -7,7 +7,7 @@
 import type { Rule, RuleContext, RuleResult } from './types';
 import type { PredictedQemuWarning } from './qemu-check';
 import { qemuCheckPrediction, qemuWordText } from './qemu-check';
-import { bitLabel, predictionUsable } from './words';
+import { bitLabel, tdExpected } from './words';
 
 export function qemuMode(ctx: RuleContext): 'enforce' | 'check' | 'silent' {
   const cpu = ctx.context.cpu;
@@ -29,7 +29,7 @@ export const requestedUnavailable: Rule = {
     layers: ['setCpuid', 'td'],
   },
   check(ctx) {
-    if (!predictionUsable(ctx) || !ctx.state.status.tdCreated) return [];
+    if (!tdExpected(ctx)) return [];
     const mode = qemuMode(ctx);
     const out: RuleResult[] = [];
     for (const w of qemuCheckPrediction(ctx.state).warnings) {

@@ -5,13 +5,11 @@
 // frequency leaf (tdx-cpuid-model.md 2.1 last paragraph, 2.2, 5).
 
 import type { BitAddress, LeafKey } from '../../model/address';
-import { REGS, bitKey, bitsOf, formatLeafKey } from '../../model/address';
-import { bitInfo, leafDescription } from '../../knowledge/bits';
+import { REGS, bitKey, formatLeafKey } from '../../model/address';
+import { layoutOf, leafDescription } from '../../knowledge/bits';
 import type { Layer } from '../layer';
-import { layerReg } from '../layer';
-import { capsKey } from '../predict/tdx-caps';
 import type { Rule, RuleResult } from './types';
-import { bitList, listWords, moduleWords, predictionUsable } from './words';
+import { bitList, kvmUsesModule, listWords, moduleWords, predictionUsable, userFlagBits } from './words';
 
 interface Category {
   readonly id: string;
@@ -30,10 +28,8 @@ const CATEGORIES: readonly Category[] = [
 const OTHER: Category = { id: 'other', title: 'other leaves', leaves: () => true, effect: 'the guest reads zeros there' };
 
 function nonzero(layer: Layer, k: LeafKey): boolean {
-  return REGS.some((r) => {
-    const b = layerReg(layer, k.leaf, k.subleaf, r);
-    return !!b && (b.v & b.k) !== 0;
-  });
+  const r = layer.row(k.leaf, k.subleaf);
+  return !!r && ((r[0]! & r[4]!) | (r[1]! & r[5]!) | (r[2]! & r[6]!) | (r[3]! & r[7]!)) !== 0;
 }
 
 /** The leaf note of the guest prediction, shortened: "faulting", "not in the module table", "needs TD_CTLS.X". */
@@ -56,20 +52,16 @@ export const veLeaf: Rule = {
     layers: ['guest', 'setCpuid', 'host', 'module'],
   },
   check(ctx) {
-    if (!predictionUsable(ctx)) return [];
+    if (!predictionUsable(ctx) || !kvmUsesModule(ctx)) return [];
     const s = ctx.layers.setCpuid;
     const h = ctx.hasHost ? ctx.host.layer : null;
     const notes = ctx.state.predicted.guest.leafNotes;
-    const userOn = ctx.state.predicted.qemuModel.userOn;
+    const userOn = userFlagBits(ctx).on;
     const byCat = new Map<Category, { leaves: LeafKey[]; bits: BitAddress[]; requested: BitAddress[]; why: Set<string> }>();
     for (const k of ctx.state.predicted.guest.veLeaves) {
       const inS = !!s && nonzero(s, k);
       const inH = !!h && nonzero(h, k);
-      const requested: BitAddress[] = [];
-      for (const reg of REGS) {
-        const on = userOn.get(capsKey(k.leaf, k.subleaf, reg)) ?? 0;
-        for (const bit of bitsOf(on)) requested.push({ leaf: k.leaf, subleaf: k.subleaf, reg, bit });
-      }
+      const requested = userOn.length ? userOn.filter((b) => b.leaf === k.leaf && b.subleaf === k.subleaf) : userOn;
       if (!inS && !inH && requested.length === 0) continue;
       const cat = CATEGORIES.find((c) => c.leaves(k.leaf)) ?? OTHER;
       let g = byCat.get(cat);
@@ -82,15 +74,15 @@ export const veLeaf: Rule = {
       const note = notes.get(`${k.leaf}:${k.subleaf ?? '-'}`);
       if (note) g.why.add(shortWhy(note));
       // Named single-bit features the host or QEMU has there.
-      for (const reg of REGS) {
-        const sb = s ? layerReg(s, k.leaf, k.subleaf, reg) : undefined;
-        const hb = h ? layerReg(h, k.leaf, k.subleaf, reg) : undefined;
-        const set = ((sb ? sb.v & sb.k : 0) | (hb ? hb.v & hb.k : 0)) >>> 0;
-        for (const bit of bitsOf(set)) {
-          const a: BitAddress = { leaf: k.leaf, subleaf: k.subleaf, reg, bit };
-          if (bitInfo(a)?.kind === 'bit') g.bits.push(a);
+      const sr = s?.row(k.leaf, k.subleaf);
+      const hr = h?.row(k.leaf, k.subleaf);
+      REGS.forEach((reg, i) => {
+        const set = ((sr ? sr[i]! & sr[4 + i]! : 0) | (hr ? hr[i]! & hr[4 + i]! : 0)) >>> 0;
+        if (!set) return;
+        for (const f of layoutOf(k.leaf, k.subleaf, reg).features) {
+          if ((set >>> f.bits[0]) & 1) g.bits.push({ leaf: k.leaf, subleaf: k.subleaf, reg, bit: f.bits[0] });
         }
-      }
+      });
     }
     const out: RuleResult[] = [];
     for (const cat of [...CATEGORIES, OTHER]) {

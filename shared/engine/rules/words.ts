@@ -5,8 +5,9 @@
 
 import type { BitAddress, LeafKey, Reg } from '../../model/address';
 import { bitsOf, formatBit, formatLeafKey } from '../../model/address';
-import { bitInfo } from '../../knowledge/bits';
-import { qemuFeatureName } from '../../knowledge/qemu/qemu-knowledge';
+import { bitInfo, findBitByName } from '../../knowledge/bits';
+import { qemuFeatureByName, qemuFeatureName } from '../../knowledge/qemu/qemu-knowledge';
+import { compareModuleVersions, parseModuleVersion } from '../../knowledge/tdx-module/versions';
 import type { RuleContext } from './types';
 
 /** Name of a bit: Linux X86_FEATURE name (HLE, AVX512F), else the decode name; null when unnamed. */
@@ -60,6 +61,39 @@ export function hex(v: number | bigint): string {
  */
 export function predictionUsable(ctx: RuleContext): boolean {
   return ctx.state.status.moduleInitializes !== false;
+}
+
+const TOPOLOGY_ENUM_MODULE = parseModuleVersion('1.5.05')!;
+
+/**
+ * False when upstream KVM (6.16 ABI) does not use the module at all: before 1.5.05 it lacks
+ * TDX_FEATURES0.TOPOLOGY_ENUM (rule module-too-old-for-kvm reports it, once).
+ */
+export function kvmUsesModule(ctx: RuleContext): boolean {
+  return ctx.kvm.tdx.abi !== '6.16' || compareModuleVersions(ctx.module.info.parsed, TOPOLOGY_ENUM_MODULE) >= 0;
+}
+
+/** The predicted TD exists: the module initializes, KVM uses it, and no stage refuses the configuration. */
+export function tdExpected(ctx: RuleContext): boolean {
+  return predictionUsable(ctx) && kvmUsesModule(ctx) && ctx.state.status.tdCreated;
+}
+
+/** Bits the user's `-cpu` flags name explicitly (`+f` / `f=on` and `-f` / `f=off`). */
+export function userFlagBits(ctx: RuleContext): { readonly on: BitAddress[]; readonly off: BitAddress[] } {
+  const on: BitAddress[] = [];
+  const off: BitAddress[] = [];
+  for (const f of ctx.context.cpu.flags) {
+    let a: BitAddress | undefined = qemuFeatureByName(f.name);
+    if (!a) {
+      const e = findBitByName(f.name);
+      if (e && e.bits[0] === e.bits[1]) {
+        const subleaf = Array.isArray(e.subleaf) ? (e.subleaf as readonly [number, number])[0] : (e.subleaf as number | null);
+        a = { leaf: e.leaf, subleaf, reg: e.reg, bit: e.bits[0] };
+      }
+    }
+    if (a) (f.on ? on : off).push(a);
+  }
+  return { on, off };
 }
 
 /** "module 1.5.06" (with the requested version when a nearer table stands in for it). */
