@@ -6,6 +6,7 @@
 import { escapeHtml } from './escape';
 import type { Report, ReportRow, ReportSection, ReportTable, ValueColumn } from './model';
 import { printCss } from './print-css';
+import { chainGroups } from './rows';
 import { printLayout } from './print-layout';
 import type { PageSize, PrintLayout } from './print-layout';
 import { classesInMap, renderRegisterMapSvgs, renderSwatchSvg } from './register-map-svg';
@@ -133,11 +134,9 @@ function sectionArticle(x: ReportSection, index: number, columns: readonly Value
   out += '</div>';
   if (x.rows.length) out += bitTable(x.rows, columns, false);
   if (x.otherBits.length) out += `<p class="note">Also named: ${t(x.otherBits.join(', '))}</p>`;
-  for (const row of x.rows) {
-    if (row.reasons.length === 0) continue;
-    out +=
-      `<div class="chain"><b>${t(rowAddress(row))}</b>${row.name ? ` ${t(row.name)}` : ''}` +
-      `<ol>${row.reasons.map((why) => `<li>${t(why)}</li>`).join('')}</ol></div>`;
+  for (const g of chainGroups(x.rows)) {
+    const bits = g.rows.map((row) => `<b>${t(rowAddress(row))}</b>${row.name ? ` ${t(row.name)}` : ''}`).join(', ');
+    out += `<div class="chain">${bits}<ol>${g.reasons.map((why) => `<li>${t(why)}</li>`).join('')}</ol></div>`;
   }
   return `${out}</article>`;
 }

@@ -5,6 +5,7 @@
 
 import { escapeMarkdown } from './escape';
 import type { Report, ReportRow, ReportSection, ReportTable, ValueColumn } from './model';
+import { chainGroups } from './rows';
 import { CLASS_CODE, CLASS_MEANING, formatCell, plural, registerLabel, rowAddress } from './text';
 
 const m = escapeMarkdown;
@@ -52,12 +53,13 @@ function section(x: ReportSection, i: number, columns: readonly ValueColumn[]): 
   if (facts.length) out.push(`_${facts.join(' · ')}_`, '');
   if (x.rows.length) out.push(bitTable(x.rows, columns, false), '');
   if (x.otherBits.length) out.push(`Also named: ${m(x.otherBits.join(', '))}`, '');
-  const chains = x.rows.filter((r) => r.reasons.length > 0);
-  if (chains.length) {
-    out.push(`<details><summary>Reason chains (${plural(chains.length, 'bit')})</summary>`, '');
-    for (const r of chains) {
-      out.push(`**${m(rowAddress(r))}**${r.name ? ` ${m(r.name)}` : ''}`, '');
-      r.reasons.forEach((why, n) => out.push(`${n + 1}. ${m(why)}`));
+  const groups = chainGroups(x.rows);
+  if (groups.length) {
+    const bits = groups.reduce((n, g) => n + g.rows.length, 0);
+    out.push(`<details><summary>Reason chains (${plural(bits, 'bit')})</summary>`, '');
+    for (const g of groups) {
+      out.push(g.rows.map((r) => `**${m(rowAddress(r))}**${r.name ? ` ${m(r.name)}` : ''}`).join(', '), '');
+      g.reasons.forEach((why, n) => out.push(`${n + 1}. ${m(why)}`));
       out.push('');
     }
     out.push('</details>', '');

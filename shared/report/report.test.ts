@@ -9,6 +9,7 @@ import { renderMarkdown } from './render-markdown';
 import { renderRegisterMapSvgs } from './register-map-svg';
 import { isReportDate } from './text';
 import { sampleReconciliation } from './testing.fixture';
+import { chainGroups } from './rows';
 import { cssString, electronPrintToPdfOptions, printLayout } from './print-layout';
 import { reportPrintLayout } from './render-html';
 
@@ -221,5 +222,19 @@ describe('print layout', () => {
     // The fallback footer template for Chromium < 131 says the same.
     expect(layout.footerTemplate).toContain('class="pageNumber"');
     expect(layout.footerTemplate).toContain('class="totalPages"');
+  });
+});
+
+describe('reason chains', () => {
+  it('are printed once for all the bits they explain', () => {
+    const rec = sampleReconciliation();
+    const same = ['host 1', 'module 1.5.06: fixed0', 'TD 0'];
+    const bits = rec.bits.map((b) => (b.name === 'hle' || b.name === 'pks' ? { ...b, reasons: same } : b));
+    const findings = [{ ...rec.findings[0]!, bits: [bits[2]!, bits[4]!, bits[3]!] }];
+    const report = reconcileReport({ ...rec, bits, findings }, { date: DATE });
+    expect(chainGroups(report.sections[0]!.rows).map((g) => g.rows.map((r) => r.name))).toEqual([['hle', 'pks'], ['avx512f']]);
+    const html = renderHtml(report);
+    expect(html).toContain('<div class="chain"><b>7.0.EBX[4]</b> hle, <b>7.0.ECX[31]</b> pks<ol><li>host 1</li>');
+    expect(renderMarkdown(report)).toContain('**7.0.EBX\\[4\\]** hle, **7.0.ECX\\[31\\]** pks\n\n1. host 1');
   });
 });

@@ -92,3 +92,19 @@ export function registerMapFromRows(
 export function bitValue(v: unknown): 0 | 1 | null {
   return v === 0 || v === 1 ? v : null;
 }
+
+/**
+ * Rows with the same reason chain, in first-seen order: a section prints each chain once with
+ * all the bits it explains ("6.EAX[0] dtherm, 6.EAX[1] ida: host 1 -> fixed0 -> TD 0").
+ */
+export function chainGroups(rows: readonly ReportRow[]): { readonly rows: ReportRow[]; readonly reasons: readonly string[] }[] {
+  const groups = new Map<string, { rows: ReportRow[]; reasons: readonly string[] }>();
+  for (const r of rows) {
+    if (r.reasons.length === 0) continue;
+    const key = r.reasons.join('\u0000');
+    const g = groups.get(key);
+    if (g) g.rows.push(r);
+    else groups.set(key, { rows: [r], reasons: r.reasons });
+  }
+  return [...groups.values()];
+}
