@@ -54,6 +54,9 @@ describe('dmesg reader', () => {
 
   it('does not claim non-kernel text and refuses it with a line number', () => {
     expect(dmesg.detect('hello world\nthis is not a log\n')).toBeNull();
+    // Indented JSON is not a kernel log (leading blanks are not a log prefix).
+    expect(dmesg.detect(readFileSync('test/fixtures/corpus/firecracker/schema.json', 'utf8'))).toBeNull();
+    expect(dmesg.detect(fx('kvm-capture-6.16.json'))).toBeNull();
     const e = (() => {
       try {
         dmesg.parse('\n\nhello world\n', 'h.txt');

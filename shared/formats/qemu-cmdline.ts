@@ -42,61 +42,75 @@ interface Token {
   readonly offset: number;
 }
 
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
 /** Shell-like words: quotes ('' and ""), backslash escapes, `\`+newline joins, `#` comments. */
 export function shellWords(text: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const c = text[i]!;
-    if (c === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
-      i += text[i + 1] === '\r' ? 3 : 2;
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */ && (text.charCodeAt(i + 1) === 10 || (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10))) {
+      i += text.charCodeAt(i + 1) === 13 ? 3 : 2;
       continue;
     }
-    if (/\s/.test(c)) {
+    if (isBlank(c)) {
       i++;
       continue;
     }
-    if (c === '#' && (i === 0 || text[i - 1] === '\n')) {
+    if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 10)) {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? n : nl + 1;
       continue;
     }
     const start = i;
-    let word = '';
-    while (i < n && !/\s/.test(text[i]!)) {
-      const d = text[i]!;
-      if (d === "'") {
+    const parts: string[] = [];
+    let run = i; // start of the current unquoted run
+    while (i < n && !isBlank(text.charCodeAt(i))) {
+      const d = text.charCodeAt(i);
+      if (d === 39 /* ' */) {
+        parts.push(text.slice(run, i));
         const end = text.indexOf("'", i + 1);
         if (end < 0) {
-          word += text.slice(i + 1);
+          parts.push(text.slice(i + 1));
           i = n;
+          run = n;
           break;
         }
-        word += text.slice(i + 1, end);
+        parts.push(text.slice(i + 1, end));
         i = end + 1;
-      } else if (d === '"') {
+        run = i;
+      } else if (d === 34 /* " */) {
+        parts.push(text.slice(run, i));
         let j = i + 1;
-        while (j < n && text[j] !== '"') {
-          if (text[j] === '\\' && j + 1 < n && '"\\$`'.includes(text[j + 1]!)) {
-            word += text[j + 1];
+        let seg = j;
+        while (j < n && text.charCodeAt(j) !== 34) {
+          if (text.charCodeAt(j) === 92 && j + 1 < n && '"\\$`'.includes(text[j + 1]!)) {
+            parts.push(text.slice(seg, j), text[j + 1]!);
             j += 2;
-          } else word += text[j++];
+            seg = j;
+          } else j++;
         }
+        parts.push(text.slice(seg, Math.min(j, n)));
         i = j + 1;
-      } else if (d === '\\' && i + 1 < n) {
-        if (text[i + 1] === '\n') {
+        run = i;
+      } else if (d === 92 /* \ */ && i + 1 < n) {
+        parts.push(text.slice(run, i));
+        if (text.charCodeAt(i + 1) === 10) {
           i += 2;
+          run = i;
           break;
         }
-        word += text[i + 1];
+        parts.push(text[i + 1]!);
         i += 2;
-      } else {
-        word += d;
-        i++;
-      }
+        run = i;
+      } else i++;
     }
-    out.push({ text: word, offset: start });
+    if (run < i) parts.push(text.slice(run, Math.min(i, n)));
+    out.push({ text: parts.join(''), offset: start });
   }
   return out;
 }

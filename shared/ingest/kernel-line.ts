@@ -20,14 +20,14 @@ export interface KernelLine {
 }
 
 export function stripKernelPrefix(line: string): KernelLine {
-  let s = line.replace(/^\s*(?:>\s?)+/, '');
+  let s = line.replace(/^\s*(?:>\s?)+/, '').replace(/^\s+/, '');
   let prefixed = false;
   for (let i = 0; i < 4; i++) {
     const before = s;
     s = s.replace(PRIORITY, '').replace(DMESG_X, '').replace(JOURNAL_SHORT, '').replace(JOURNAL_ISO, '').replace(DMESG_T, '');
-    s = s.replace(/^\s+/, '');
-    s = s.replace(TIMESTAMP, '').replace(CALLER, '');
+    s = s.replace(/^\s+/, '').replace(TIMESTAMP, '').replace(CALLER, '');
     if (s === before) break;
+    // Only a real prefix counts: leading blanks (indented JSON, pasted code) do not.
     prefixed = true;
   }
   return { message: s.trimEnd(), prefixed };
