@@ -65,7 +65,7 @@ beforeAll(async () => {
   unpacked = join(tmp, 'release', 'linux-unpacked');
   asar = new AsarArchive(join(unpacked, 'resources', 'app.asar'));
   files = asar.files();
-}, 170_000);
+}, 300_000);
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -101,9 +101,19 @@ describe('packaged app (electron-builder --dir, stub Electron)', () => {
   it('holds the built main process, preload and renderer, and package.json pointing at main', () => {
     for (const f of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']) expect(files, f).toContain(f);
     expect(files.some((f) => /^out\/renderer\/assets\/.+\.js$/.test(f))).toBe(true);
-    const packaged = JSON.parse(asar.read('package.json').toString('utf8')) as { main: string };
+    const packaged = JSON.parse(asar.read('package.json').toString('utf8')) as { main: string; type?: string };
     expect(packaged.main).toBe(pkg.main);
     expect(files).toContain(packaged.main);
+    // out/main/index.js is an ES module: it loads only under "type": "module".
+    expect(asar.read(packaged.main).toString('utf8')).toMatch(/^import .* from "electron";$/m);
+    expect(packaged.type).toBe('module');
+  });
+
+  it('the preload is one CommonJS file that requires nothing but electron (sandboxed preloads cannot)', () => {
+    expect(files.filter((f) => f.startsWith('out/preload/'))).toEqual(['out/preload/index.cjs']);
+    const code = asar.read('out/preload/index.cjs').toString('utf8');
+    expect([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1])).toEqual(['electron']);
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
   });
 
   it('carries no sources, tests, fixtures, reference data, source maps or build scripts', () => {
