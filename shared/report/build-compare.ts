@@ -181,7 +181,8 @@ export function moduleDiffReport(d: ModuleDiff, opts: ReportOptions = {}): Repor
   const gateReason = (from: readonly string[], to: readonly string[]): string[] =>
     from.join() === to.join() ? [] : [`gates ${from.join(', ') || 'none'} → ${to.join(', ') || 'none'}`];
   const bitRows = d.changes.map((c) =>
-    row(c, { from: c.from.class, to: c.to.class }, c.to.class, [`${from}: ${c.from.class}${gatesText(c.from.gates)}`, `${to}: ${c.to.class}${gatesText(c.to.gates)}`], c.to.gates),
+    // No class column: the two value columns are the classes.
+    row(c, { from: c.from.class, to: c.to.class }, null, [`${from}: ${c.from.class}${gatesText(c.from.gates)}`, `${to}: ${c.to.class}${gatesText(c.to.gates)}`], c.to.gates),
   );
   // Sections and the differences table use the ranges (consecutive bits of a register with
   // the same change): 1 600 changed bits read as ~100 lines. The appendix has every bit.
@@ -194,7 +195,7 @@ export function moduleDiffReport(d: ModuleDiff, opts: ReportOptions = {}): Repor
     }
     const name = names.length === 0 ? null : names.length > 4 ? `${names.slice(0, 4).join(', ')}, …` : names.join(', ');
     const addr: ComparedAddress = g.bits[0] === g.bits[1] ? { ...g, bits: undefined, bit: g.bits[0], name } : { ...g, name };
-    return row(addr, { from: g.from.class, to: g.to.class }, g.to.class, gateReason(g.from.gates, g.to.gates), g.to.gates);
+    return row(addr, { from: g.from.class, to: g.to.class }, null, gateReason(g.from.gates, g.to.gates), g.to.gates);
   });
   // One section per transition ("FIXED1 -> NATIVE"), most common first, then by name.
   const byTransition = new Map<string, ReportRow[]>();
@@ -237,7 +238,7 @@ export function moduleDiffReport(d: ModuleDiff, opts: ReportOptions = {}): Repor
     registerMap:
       bitRows.length === 0
         ? null
-        : registerMapFromRows(bitRows, () => null, (r) => r.class, {
+        : registerMapFromRows(bitRows, () => null, (r) => r.values.to as BitClass, {
             caption: `Registers with class changes, filled by the class in ${to}`,
             valueMeaning: 'not used',
             markMeaning: `class differs from ${from}`,

@@ -143,9 +143,8 @@ function contextItems(rec: Reconciliation, columns: readonly ValueColumn[]): Con
   if (rec.predicted.guestVeLeaves.length > 0) {
     items.push({ key: 'guestVeLeaves', label: 'Leaves the guest reads as 0 (#VE)', value: rec.predicted.guestVeLeaves.map(formatLeafKey).join(', ') });
   }
-  for (const col of columns) {
-    items.push({ key: `layer.${col.key}`, label: `${col.symbol} = ${col.title}`, value: col.origin ?? 'absent' });
-  }
+  // The layers shown as table columns, with where their values come from.
+  items.push({ key: 'layers', label: 'Layers (table columns)', value: columns.map((c) => `${c.symbol} ${c.title}: ${c.origin ?? 'absent'}`).join('; ') });
   return items;
 }
 

@@ -20,9 +20,9 @@ export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 
 const t = escapeHtml;
 
-/** Text with a break opportunity after `_`, `,` and `.` (long class names and gates). */
+/** Text with a break opportunity after `_` and `,` (long class names, gates, -cpu strings). */
 function breakable(text: string): string {
-  return t(text).replace(/([_,.])/g, '$1<wbr>');
+  return t(text).replace(/([_,])/g, '$1<wbr>');
 }
 
 
@@ -101,26 +101,39 @@ function contextSection(r: Report): string {
 
 function summarySection(r: Report): string {
   const s = r.summary;
+  // Severities belong to findings; comparisons have none.
   const counts =
-    `<div class="counts">` +
-    `<div class="count sev-error"><b>${s.errors}</b>${t(plural(s.errors, 'error').replace(/^\d+ /, ''))}</div>` +
-    `<div class="count sev-warning"><b>${s.warnings}</b>${t(plural(s.warnings, 'warning').replace(/^\d+ /, ''))}</div>` +
-    `<div class="count sev-info"><b>${s.infos}</b>${t(plural(s.infos, 'info').replace(/^\d+ /, ''))}</div></div>`;
+    r.kind !== 'reconcile'
+      ? ''
+      : `<div class="counts">` +
+        `<div class="count sev-error"><b>${s.errors}</b>${s.errors === 1 ? 'error' : 'errors'}</div>` +
+        `<div class="count sev-warning"><b>${s.warnings}</b>${s.warnings === 1 ? 'warning' : 'warnings'}</div>` +
+        `<div class="count sev-info"><b>${s.infos}</b>${s.infos === 1 ? 'info' : 'infos'}</div></div>`;
   const extra = s.extra.length
     ? `<table class="kv"><tbody>${s.extra.map((e) => `<tr><th>${t(e.label)}</th><td>${t(e.value)}</td></tr>`).join('')}</tbody></table>`
     : '';
   let list = '';
   if (r.sections.length) {
+    const withSeverity = r.sections.some((x) => x.severity !== null);
     const rows = r.sections
-      .map(
-        (x, i) =>
-          `<tr class="${x.severity ? `sev-${x.severity}` : ''}"><td class="num">${i + 1}</td><td>${x.severity ? badge(x.severity) : ''}</td>` +
-          `<td>${t(x.rule ?? x.heading)}</td><td>${t(x.rows.length + x.otherBits.length > 0 ? plural(x.rows.length + x.otherBits.length, 'bit') : '')}</td></tr>`,
-      )
+      .map((x, i) => {
+        const bits = sectionBits(x);
+        return (
+          `<tr class="${x.severity ? `sev-${x.severity}` : ''}"><td class="num">${i + 1}</td>` +
+          (withSeverity ? `<td>${x.severity ? badge(x.severity) : ''}</td>` : '') +
+          `<td>${t(x.rule ?? x.heading)}</td><td class="nowrap">${bits > 0 ? t(plural(bits, 'bit')) : ''}</td></tr>`
+        );
+      })
       .join('');
-    list = `<table><thead><tr><th>#</th><th>Severity</th><th>${r.kind === 'reconcile' ? 'Rule' : 'Section'}</th><th>Bits</th></tr></thead><tbody>${rows}</tbody></table>`;
+    const head = `<tr><th>#</th>${withSeverity ? '<th>Severity</th>' : ''}<th>${r.kind === 'reconcile' ? 'Rule' : 'Section'}</th><th>Bits</th></tr>`;
+    list = `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`;
   }
   return `<section id="summary"><h2>Summary</h2>${counts}${extra}${list}</section>`;
+}
+
+/** Bits a section covers (a field or a run of bits counts its width). */
+function sectionBits(x: ReportSection): number {
+  return x.rows.reduce((n, r) => n + (r.bits ? r.bits[1] - r.bits[0] + 1 : 1), 0) + x.otherBits.length;
 }
 
 function sectionArticle(x: ReportSection, index: number, columns: readonly ValueColumn[]): string {

@@ -135,18 +135,16 @@ export function renderMarkdown(r: Report): string {
   out.push('## Context', '', table(['', ''], r.context.items.map((c) => [`**${m(c.label)}**`, m(c.value)])), '');
   if (r.context.assumptions.length) out.push('Assumptions:', '', ...r.context.assumptions.map((a) => `- ${m(a)}`), '');
   const s = r.summary;
-  out.push('## Summary', '', `**${s.errors}** errors · **${s.warnings}** warnings · **${s.infos}** infos`, '');
+  out.push('## Summary', '');
+  if (r.kind === 'reconcile') out.push(`**${s.errors}** errors · **${s.warnings}** warnings · **${s.infos}** infos`, '');
   if (s.extra.length) out.push(...s.extra.map((e) => `- ${m(e.label)}: ${m(e.value)}`), '');
   if (r.sections.length) {
+    const withSeverity = r.sections.some((x) => x.severity !== null);
+    const bitsOf = (x: ReportSection): number => x.rows.reduce((n, row) => n + (row.bits ? row.bits[1] - row.bits[0] + 1 : 1), 0) + x.otherBits.length;
     out.push(
       table(
-        ['#', 'Severity', r.kind === 'reconcile' ? 'Rule' : 'Section', 'Bits'],
-        r.sections.map((x, i) => [
-          String(i + 1),
-          x.severity ?? '',
-          m(x.rule ?? x.heading),
-          String(x.rows.length + x.otherBits.length),
-        ]),
+        ['#', ...(withSeverity ? ['Severity'] : []), r.kind === 'reconcile' ? 'Rule' : 'Section', 'Bits'],
+        r.sections.map((x, i) => [String(i + 1), ...(withSeverity ? [x.severity ?? ''] : []), m(x.rule ?? x.heading), String(bitsOf(x))]),
       ),
       '',
     );

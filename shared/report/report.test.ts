@@ -64,7 +64,7 @@ describe('reconcileReport', () => {
     expect(ctx.attributes).toBe('0x0000000010000000 (SEPT_VE_DISABLE)');
     expect(ctx.xfam).toBe('0x00000000000602e7 (x87, SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM, PKRU, XTILECFG, XTILEDATA)');
     expect(ctx.faultingLeaves).toBe('6');
-    expect(ctx['layer.host']).toBe('captured');
+    expect(ctx.layers).toBe('H Host CPU: captured; C TDX capabilities: predicted; Q QEMU supported: predicted; U Requested (-cpu): predicted; T TD (module): predicted');
     expect(report.context.assumptions).toHaveLength(2);
   });
 
