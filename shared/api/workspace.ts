@@ -32,6 +32,8 @@ export const workspaceContextSchema = z.object({
   attributes: hex64.optional(),
   xfam: hex64.optional(),
   tscKhz: z.number().int().positive().optional(),
+  /** The guest enabled #VE reduction (TD_CTLS.REDUCE_VE). */
+  guestReduceVe: z.boolean().optional(),
 });
 
 export const workspaceViewSchema = z

@@ -10,7 +10,8 @@ import { kvmVersions } from '../../../shared/knowledge/kvm/kvm-knowledge';
 import { qemuVersions } from '../../../shared/knowledge/qemu/qemu-knowledge';
 import type { EngineInputs, Reconciliation } from '../../../shared/engine/types';
 import type { CpuidDump } from '../../../shared/model/dump';
-import { bitKey, formatBit } from '../../../shared/model/address';
+import { bitKey, formatBit, formatLeafKey } from '../../../shared/model/address';
+import { moduleDiff } from '../../../shared/compare/module-diff';
 import type { SourceFile } from '../../../shared/model/source';
 import type { Analyst } from './analyst-types';
 import type { OperationName, Operations } from './protocol';
@@ -155,6 +156,12 @@ export function createAnalyst(): Analyst {
       const notes = [a, b]
         .filter((r) => !r.context.module.exact)
         .map((r) => `No table for ${r.context.module.requested}: the nearest older table ${r.context.module.table} is used.`);
+      // The tables themselves, whatever the host (shared/compare module-diff).
+      const md = moduleDiff(req.a, req.b);
+      const leaves = (list: readonly { leaf: number; subleaf: number | null }[]): string => list.map((k) => formatLeafKey(k)).join(', ');
+      notes.push(`Between the tables, ${md.changes.length} bits change class (${md.ranges.length} ranges), whatever the host.`);
+      if (md.configurableAdded.length) notes.push(`Configurable leaves added in ${md.to.table}: ${leaves(md.configurableAdded)}.`);
+      if (md.configurableRemoved.length) notes.push(`Configurable leaves removed in ${md.to.table}: ${leaves(md.configurableRemoved)}.`);
       return { mode: 'modules', aLabel: `module ${a.context.module.table}`, bLabel: `module ${b.context.module.table}`, rows, compared, notes };
     }
     if (req.mode === 'hosts') {

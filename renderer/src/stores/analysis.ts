@@ -26,6 +26,19 @@ export const useAnalysisStore = defineStore('analysis', () => {
   let service: AnalysisService | null = null;
   let current: AnalysisJob<AnalysisResult> | null = null;
   let lastRequest = 0;
+  /** Inputs already reported as unreadable (each is said once, not at every re-analysis). */
+  const reportedProblems = new Set<string>();
+
+  function reportUnreadable(value: AnalysisResult): void {
+    const fresh = value.inputs.filter((r) => (r.status === 'unrecognised' || r.status === 'error') && !reportedProblems.has(`${r.id}|${r.problems.join()}`));
+    for (const r of fresh) reportedProblems.add(`${r.id}|${r.problems.join()}`);
+    if (fresh.length === 0) return;
+    useUiStore().toast(
+      'warning',
+      fresh.length === 1 ? 'One input could not be used' : `${fresh.length} inputs could not be used`,
+      fresh.map((r) => `${r.path}: ${r.problems[0] ?? r.reason}`),
+    );
+  }
 
   const reconciliation = computed(() => result.value?.reconciliation ?? null);
 
@@ -66,6 +79,7 @@ export const useAnalysisStore = defineStore('analysis', () => {
       if (request !== lastRequest) return;
       result.value = markRaw(value);
       error.value = null;
+      reportUnreadable(value);
       revision.value++;
       performance.mark('analysis:result');
     } catch (e) {

@@ -17,10 +17,11 @@ export interface Choice {
   readonly label: string;
 }
 
+/** "Xeon Bronze 3408U (host-cpuid-….xml)": the CPU first, it is what tells hosts apart. */
 function inputLabel(r: InputReport): string {
   const name = r.path.split('/').pop() ?? r.path;
-  const cpu = r.cpu?.brand ? ` — ${r.cpu.brand}` : '';
-  return `${name}${cpu}`;
+  const brand = r.cpu?.brand?.replace(/\((R|TM)\)/gi, '').replace(/\s+CPU\b.*$/i, '').replace(/\s+/g, ' ').trim();
+  return brand ? `${brand} (${name})` : name;
 }
 
 export const useCompareStore = defineStore('compare', () => {

@@ -6,7 +6,7 @@ import { computed, ref } from 'vue';
 import type { WorkspaceContext } from '../../../shared/api/workspace';
 import type { ContextOptions } from '../../../shared/engine/types';
 
-export type ContextField = 'module' | 'kernel' | 'qemu' | 'cpu' | 'pmu' | 'attributes' | 'xfam' | 'tscKhz';
+export type ContextField = 'module' | 'kernel' | 'qemu' | 'cpu' | 'pmu' | 'attributes' | 'xfam' | 'tscKhz' | 'reduceVe';
 
 const HEX64 = /^(0x)?[0-9a-f]{1,16}$/i;
 
@@ -30,6 +30,8 @@ export const useContextStore = defineStore('context', () => {
   const attributes = ref('');
   const xfam = ref('');
   const tscKhz = ref('');
+  /** Guest #VE reduction (TD_CTLS.REDUCE_VE): '' = the engine's default (off). */
+  const reduceVe = ref<'' | 'on' | 'off'>('');
 
   const errors = computed(() => {
     const out: Partial<Record<ContextField, string>> = {};
@@ -54,6 +56,7 @@ export const useContextStore = defineStore('context', () => {
     const x = parseHex64(xfam.value);
     if (xfam.value.trim() && x !== null) o.xfam = x;
     if (tscKhz.value.trim() && !errors.value.tscKhz) o.tscKhz = Number(tscKhz.value.trim());
+    if (reduceVe.value) o.guestReduceVe = reduceVe.value === 'on';
     return o;
   });
 
@@ -62,6 +65,7 @@ export const useContextStore = defineStore('context', () => {
   function reset(): void {
     module.value = kernel.value = qemu.value = cpu.value = attributes.value = xfam.value = tscKhz.value = '';
     pmu.value = '';
+    reduceVe.value = '';
   }
 
   function apply(ws: WorkspaceContext): void {
@@ -74,6 +78,7 @@ export const useContextStore = defineStore('context', () => {
     attributes.value = ws.attributes ?? '';
     xfam.value = ws.xfam ?? '';
     tscKhz.value = ws.tscKhz === undefined ? '' : String(ws.tscKhz);
+    reduceVe.value = ws.guestReduceVe === undefined ? '' : ws.guestReduceVe ? 'on' : 'off';
   }
 
   function toWorkspace(): WorkspaceContext {
@@ -87,8 +92,9 @@ export const useContextStore = defineStore('context', () => {
       ...(o.attributes !== undefined ? { attributes: formatHex64(o.attributes) } : {}),
       ...(o.xfam !== undefined ? { xfam: formatHex64(o.xfam) } : {}),
       ...(o.tscKhz !== undefined ? { tscKhz: o.tscKhz } : {}),
+      ...(o.guestReduceVe !== undefined ? { guestReduceVe: o.guestReduceVe } : {}),
     };
   }
 
-  return { module, kernel, qemu, cpu, pmu, attributes, xfam, tscKhz, errors, options, overridden, reset, apply, toWorkspace };
+  return { module, kernel, qemu, cpu, pmu, attributes, xfam, tscKhz, reduceVe, errors, options, overridden, reset, apply, toWorkspace };
 });

@@ -25,8 +25,19 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveDirectory(root: string): Promise<StaticServer> {
+export interface ServeOptions {
+  /**
+   * Serve with COOP/COEP so the page is cross-origin isolated: the UI benchmark needs it
+   * for performance.measureUserAgentSpecificMemory (page and workers together).
+   */
+  readonly isolated?: boolean;
+}
+
+export async function serveDirectory(root: string, options: ServeOptions = {}): Promise<StaticServer> {
   const base = resolve(root);
+  const isolation: Record<string, string> = options.isolated
+    ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+    : {};
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -40,7 +51,7 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
       try {
         if (!(await stat(file)).isFile()) throw new Error('not a file');
         const body = await readFile(file);
-        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...isolation });
         res.end(body);
       } catch {
         res.writeHead(404).end();
