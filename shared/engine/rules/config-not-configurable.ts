@@ -54,23 +54,40 @@ function predictedResult(ctx: RuleContext, p: PreflightProblem): RuleResult {
   };
 }
 
-/** Bits of QEMU's requested model in a configurable leaf that this module does not let the VMM set. */
-function unconfigurableRequests(ctx: RuleContext, leaf: { leaf: number; subleaf: number | null } | null): BitAddress[] {
+/**
+ * Bits QEMU's CPU model asks for in a configurable leaf that this module does not let the
+ * VMM configure but another module version does (with the host's value): what a VMM gets
+ * through when its capabilities come from another module than the one loaded.
+ */
+function otherModuleBits(ctx: RuleContext, leaf: { leaf: number; subleaf: number | null } | null): { bits: BitAddress[]; versions: string[] } {
   const s = ctx.layers.setCpuid;
-  if (!s) return [];
+  if (!s) return { bits: [], versions: [] };
   const bits: BitAddress[] = [];
+  const versions = new Set<string>();
   for (const e of ctx.module.configSlots) {
     if (!e || (leaf && !sameLeafKey(e, leaf))) continue;
     (['eax', 'ebx', 'ecx', 'edx'] as const).forEach((reg, i) => {
       const v = layerReg(s, e.leaf, e.subleaf, reg);
       if (!v) return;
       const m = e.regs[i]!;
-      let bad = (v.v & v.k & ~(m.configDirect | m.allowDirect)) >>> 0;
-      if (e.leaf === 0x80000008 && reg === 'eax') bad &= 0xff00ffff;
-      bits.push(...maskBits(e.leaf, e.subleaf, reg, bad));
+      let asked = (v.v & v.k & ~(m.configDirect | m.allowDirect)) >>> 0;
+      if (e.leaf === 0x80000008 && reg === 'eax') asked &= 0xff00ffff;
+      if (!asked) return;
+      const h = ctx.host.reg(e.leaf, e.subleaf, reg);
+      let other = 0;
+      for (const ver of moduleVersions()) {
+        const t = moduleTable(ver)!;
+        const o = t.get(e.leaf, e.subleaf);
+        if (!o || o.configIndex === null) continue;
+        const om = o.regs[i]!;
+        const ok = (asked & (om.configDirect | (om.allowDirect & h.v & h.k))) >>> 0;
+        if (ok) versions.add(ver);
+        other |= ok;
+      }
+      bits.push(...maskBits(e.leaf, e.subleaf, reg, other >>> 0));
     });
   }
-  return bits;
+  return { bits, versions: [...versions] };
 }
 
 export const configNotConfigurable: Rule = {
@@ -90,7 +107,9 @@ export const configNotConfigurable: Rule = {
     for (const p of problems) out.push(predictedResult(ctx, p));
     for (const f of observedFailures(ctx.inputs)) {
       if (!f.decoded.cpuidConfig) continue;
-      const leaf = f.decoded.leaf;
+      // RCX names the leaf as the module's table does; a leaf without sub-leaves may be printed with sub-leaf 0.
+      const raw = f.decoded.leaf;
+      const leaf = raw && raw.subleaf === 0 && ctx.module.get(raw.leaf, null) ? { leaf: raw.leaf, subleaf: null } : raw;
       const explained = problems.filter((p) => !leaf || (p.leaf && sameLeafKey(p.leaf, leaf)));
       let bits: BitAddress[];
       let why: string;
@@ -98,9 +117,10 @@ export const configNotConfigurable: Rule = {
         bits = explained.flatMap((p) => p.bits);
         why = `The prediction explains it: ${bitList(bits, 8, true)} (see the finding above).`;
       } else {
-        bits = unconfigurableRequests(ctx, leaf);
+        const other = otherModuleBits(ctx, leaf);
+        bits = other.bits;
         why = bits.length
-          ? `With ${moduleWords(ctx)} the predicted configuration passes, but QEMU's CPU model asks for ${bitList(bits, 8, true)}${leaf ? ` in ${formatLeafKey(leaf)}` : ''}, which this module does not let the VMM configure: if KVM's capabilities offered them (another kernel, or another module version than assumed), TDH.MNG.INIT rejects them.`
+          ? `With ${moduleWords(ctx)} the predicted configuration passes, but QEMU's CPU model asks for ${bitList(bits, 8, true)}${leaf ? ` in leaf ${formatLeafKey(leaf)}` : ''}, which ${ctx.module.version} does not let the VMM configure while module ${listWords(other.versions, 6)} do: if KVM's capabilities came from such a module (KVM_TDX_CAPABILITIES captured on another boot, or another module loaded than assumed), QEMU configures them and ${ctx.module.version} rejects them.`
           : `With ${moduleWords(ctx)} no configured bit${leaf ? ` of leaf ${formatLeafKey(leaf)}` : ''} is outside config_direct | allow_direct: the module in use is probably not ${ctx.module.version} (check the module version in dmesg), or the configuration differs from the one assumed (capture the KVM_TDX_INIT_VM payload).`;
       }
       const leafWords = leaf ? ` RCX = ${formatLeafKey(leaf)}: the check failed on CPUID leaf ${formatLeafKey(leaf)}${leaf.subleaf === null ? '' : ` sub-leaf ${leaf.subleaf}`}.` : '';

@@ -8,7 +8,10 @@ import type { BitAddress } from '../../model/address';
 import { REGS, bitsOf, formatLeafKey } from '../../model/address';
 import type { Layer } from '../layer';
 import { layerReg } from '../layer';
+import { moduleTable, moduleVersions } from '../../knowledge/tdx-module/module-table';
+import { tdxEntriesLayer } from '../captured';
 import { dynamicMask } from '../classes';
+import { predictTdxCaps } from '../predict/tdx-caps';
 import type { Rule, RuleContext, RuleResult } from './types';
 import { bitLabel, diffMask, hex, listWords, moduleWords, predictionUsable } from './words';
 
@@ -43,6 +46,21 @@ function compare(captured: Layer, predicted: Layer, skipDynamic: boolean): Compa
   }
   for (const k of predicted.keys) if (!captured.has(k.leaf, k.subleaf)) onlyPredicted.push(formatLeafKey(k));
   return { bits, words, onlyCaptured, onlyPredicted };
+}
+
+/** Module versions whose predicted KVM_TDX_CAPABILITIES equal the captured ones exactly. */
+function modulesMatchingCaps(ctx: RuleContext): string[] {
+  const captured = ctx.state.captured.tdxCaps;
+  if (!captured) return [];
+  const k = ctx.state.predicted.kvmSupported;
+  const out: string[] = [];
+  for (const v of moduleVersions()) {
+    const m = moduleTable(v)!;
+    const p = predictTdxCaps(ctx.host, m, ctx.kvm, k.supportedXcr0, k.supportedXss);
+    const c = compare(tdxEntriesLayer(captured.caps.cpuid, m), p.layer, false);
+    if (c.bits.length === 0 && c.onlyCaptured.length === 0 && c.onlyPredicted.length === 0) out.push(v);
+  }
+  return out;
 }
 
 function result(ctx: RuleContext, what: string, c: Compared, cause: string, extra: string[] = []): RuleResult | null {
@@ -87,7 +105,12 @@ export const predictionMismatch: Rule = {
         if (caps.supportedXfam !== st.predicted.tdxCaps.supportedXfam) extra.push(`supported_xfam is ${hex(caps.supportedXfam)}, predicted ${hex(st.predicted.tdxCaps.supportedXfam)}`);
       } else extra.push(`the capture uses the ${caps.abi} ABI, the assumed kernel the ${st.predicted.tdxCaps.abi} ABI`);
       if (c.onlyPredicted.length) extra.push(`the capture lacks configurable leaves of ${ctx.module.version}: ${listWords(c.onlyPredicted, 10)}`);
-      const r = result(ctx, 'The captured KVM_TDX_CAPABILITIES', c, cause, extra);
+      let why = cause;
+      if (c.bits.length || c.onlyCaptured.length || c.onlyPredicted.length) {
+        const match = modulesMatchingCaps(ctx);
+        if (match.length) why = `The capture matches exactly the prediction for module ${listWords(match, 6)}: the host runs ${match.length > 1 ? 'one of these modules' : 'that module'}, not ${ctx.module.version}.`;
+      }
+      const r = result(ctx, 'The captured KVM_TDX_CAPABILITIES', c, why, extra);
       if (r) out.push({ ...r, layers: ['tdxCaps', 'module'] });
     }
     if (st.captured.kvmSupported && ctx.hasHost) {

@@ -27,7 +27,10 @@ export const unknownVersion: Rule = {
         message: `TDX module ${m.requested} (from ${m.from === 'option' ? '--module' : m.from}) has no table in the knowledge base: ${c.moduleReason}. ${newer ? 'Newer modules may virtualize CPUID differently (new configurable bits, fixed bits); predictions for changed bits may be wrong.' : 'The nearest table is usually close, but check bits that changed between releases (tdx-cpuid module-diff).'}`,
       });
     }
-    if (!c.kernel.exact && c.kernelFrom !== 'default') {
+    // A kernel of a known major.minor line uses that line's table: patch levels do not change KVM's TDX behaviour the tables model.
+    const req = /^v?(\d+)\.(\d+)/.exec(c.kernelRequested);
+    const sameLine = !!req && Number(req[1]) === c.kernel.kvm.parsed[0] && Number(req[2]) === c.kernel.kvm.parsed[1];
+    if (!c.kernel.exact && !sameLine && c.kernelFrom !== 'default') {
       out.push({
         bits: [],
         ...(c.kernel.newer ? {} : { severity: 'info' as const }),
