@@ -52,13 +52,16 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
+/** "Xeon Bronze 3408U (host-cpuid-….xml)": the CPU first, it is what tells hosts apart. */
 function describeHost(d: CpuidDump | undefined, path: string): string {
   const name = path.split('/').pop() ?? path;
-  return d?.meta.brand ? `${name} (${d.meta.brand})` : name;
+  const brand = d?.meta.brand?.replace(/\((R|TM)\)/gi, '').replace(/\s+CPU\b.*$/i, '').replace(/\s+/g, ' ').trim();
+  return brand ? `${brand} (${name})` : name;
 }
 
-export function createAnalyst(): Analyst {
+export function createAnalyst(): Analyst & { warmUp(): void } {
   let cached: Ingested | null = null;
+  let catalogCache: Catalog | null = null;
 
   function ingestInputs(inputs: readonly AnalysisInput[], progress: (p: Progress) => void): Ingested {
     const signature = signatureOf(inputs);
@@ -233,16 +236,20 @@ export function createAnalyst(): Analyst {
   }
 
   function catalog(): Catalog {
-    return {
+    return (catalogCache ??= {
       modules: moduleInfos(),
       kernels: [...kvmVersions()],
       qemus: [...qemuVersions()],
       rules: ruleInfos(),
       formats: FORMATS.map((f) => ({ id: f.id, title: f.title, role: f.role })),
-    };
+    });
   }
 
   return {
+    /** Reads the knowledge tables (module, KVM, QEMU, rules) before the first request needs them. */
+    warmUp() {
+      catalog();
+    },
     perform<K extends OperationName>(op: K, request: Operations[K]['request'], progress: (p: Progress) => void): Operations[K]['result'] {
       switch (op) {
         case 'catalog':

@@ -71,9 +71,40 @@ function compareRows(a: AnyRow, b: AnyRow): number {
 const CLASS_INDEX = new Map<BitClass, number>(BIT_CLASSES.map((c, i) => [c, i]));
 const LAYER_INDEX = new Map<LayerId, number>(LAYER_IDS.map((l, i) => [l, i]));
 
+function isSorted(rows: readonly AnyRow[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (compareRows(rows[i - 1]!, rows[i]!) > 0) return false;
+  return true;
+}
+
+/** Bits and fields in display order: a merge when each list is sorted already (the engine sorts them). */
+function displayOrder(bits: readonly BitRow[], fields: readonly FieldRow[]): AnyRow[] {
+  if (!isSorted(bits) || !isSorted(fields)) return [...bits, ...fields].sort(compareRows);
+  const out: AnyRow[] = new Array<AnyRow>(bits.length + fields.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < bits.length && j < fields.length) out[k++] = compareRows(bits[i]!, fields[j]!) <= 0 ? bits[i++]! : fields[j++]!;
+  while (i < bits.length) out[k++] = bits[i++]!;
+  while (j < fields.length) out[k++] = fields[j++]!;
+  return out;
+}
+
+/** Joins string lists, once per distinct list (the engine shares reason lists between equal bits). */
+function joiner(sep: string): (list: readonly string[]) => string {
+  const seen = new Map<readonly string[], string>();
+  return (list) => {
+    if (list.length === 0) return '';
+    let s = seen.get(list);
+    if (s === undefined) seen.set(list, (s = list.join(sep)));
+    return s;
+  };
+}
+
 export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[]): RowTable {
-  const rows: AnyRow[] = [...bits, ...fields].sort(compareRows);
+  const rows = displayOrder(bits, fields);
   const n = rows.length;
+  const joinGates = joiner(',');
+  const joinReasons = joiner('\n');
   const t = {
     count: n,
     field: new Uint8Array(n),
@@ -104,13 +135,15 @@ export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[])
     t.cls[i] = CLASS_INDEX.get(r.class) ?? 0;
     t.decided[i] = r.decidedBy === 'module' ? DECIDED_BY_MODULE : (LAYER_INDEX.get(r.decidedBy) ?? DECIDED_BY_MODULE);
     t.flags[i] = (r.disagreement ? FLAG_DISAGREEMENT : 0) | (!f && r.guestControlled ? FLAG_GUEST_CONTROLLED : 0);
+    const values = r.values;
+    const base = i * LAYER_COUNT;
     for (let l = 0; l < LAYER_COUNT; l++) {
-      const v = r.values[LAYER_IDS[l]!];
-      t.values[i * LAYER_COUNT + l] = v === null ? NaN : v;
+      const v = values[LAYER_IDS[l]!];
+      t.values[base + l] = v === null ? NaN : v;
     }
     t.names[i] = r.name;
-    t.gates[i] = r.gates.join(',');
-    t.reasons[i] = r.reasons.join('\n');
+    t.gates[i] = joinGates(r.gates);
+    t.reasons[i] = joinReasons(r.reasons);
   }
   return t;
 }

@@ -173,8 +173,9 @@ describe('workspace store', () => {
 
     await env.session.delete('last-session');
     await ws.start();
-    // No session: the demo is opened (its files, or a message when the build has none).
+    // No session: the demo bug report is opened.
     const paths = useInputsStore().inputs.map((i) => i.file.path);
+    expect(paths).toHaveLength(4);
     expect(paths.every((p) => p.startsWith('demo/'))).toBe(true);
   });
 

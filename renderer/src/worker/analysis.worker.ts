@@ -40,6 +40,11 @@ async function drain(): Promise<void> {
   running = false;
 }
 
+// While the window boots and reads the demo or the session, load the knowledge tables.
+setTimeout(() => {
+  if (!running && queue.length === 0) analyst.warmUp();
+}, 0);
+
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   queue.push(event.data);
   // Let the messages already posted arrive before choosing what to run.
