@@ -12,7 +12,7 @@ import { reconcileReport } from '../../../shared/report/build-reconcile';
 import { inputDetailsOf } from '../../../shared/report/describe-input';
 import { CliError, EXIT } from '../errors';
 import type { ReportFlags } from '../pdf/report-output';
-import { addReportOptions, reportOptionsFrom, writeReports } from '../pdf/report-output';
+import { addReportOptions, reportOptionsFrom, startPdfPrinter, writeReports } from '../pdf/report-output';
 import type { EngineCliOptions } from './engine-options';
 import { addEngineOptions, contextOptionsFrom, failOnOption, failsOn, loadEngineInputs } from './engine-options';
 import type { RegisterCommand } from './index';
@@ -25,21 +25,29 @@ export async function runReport(files: readonly string[], opts: ReportCliOptions
   if (opts.json && opts.md) throw new CliError('--json and --md exclude each other');
   const failOn = failOnOption(opts.failOn ?? 'none');
   const context = contextOptionsFrom(opts);
+  const options = reportOptionsFrom(opts);
   const { inputs, ignored } = await loadEngineInputs(files, opts);
   if (inputs.sources.length === 0) throw new CliError('report: no inputs (give CPUID dumps, captures, logs, folders or bundles)');
-  let rec: Reconciliation;
+  // Inputs read: Chromium starts now and warms up while the engine works (a bad input has
+  // already failed, without starting a browser).
+  const printer = startPdfPrinter(opts);
   try {
-    rec = reconcile(inputs, context);
-  } catch (e) {
-    if (e instanceof ContextError) throw new CliError(e.message);
-    throw e;
+    let rec: Reconciliation;
+    try {
+      rec = reconcile(inputs, context);
+    } catch (e) {
+      if (e instanceof ContextError) throw new CliError(e.message);
+      throw e;
+    }
+    for (const i of ignored) process.stderr.write(`tdx-cpuid: ${i.path}: not used (${i.why})\n`);
+    const report = reconcileReport(rec, { ...options, inputDetails: inputDetailsOf(inputs) });
+    // Markdown on stdout unless another output was asked for.
+    const md = !!opts.md || !(opts.html || opts.pdf || opts.json);
+    await writeReports(report, { ...opts, md }, { md: true, json: true }, undefined, printer);
+    return failsOn(failOn, rec.summary) ? EXIT.findings : EXIT.ok;
+  } finally {
+    await printer?.close();
   }
-  for (const i of ignored) process.stderr.write(`tdx-cpuid: ${i.path}: not used (${i.why})\n`);
-  const report = reconcileReport(rec, reportOptionsFrom(opts, inputDetailsOf(inputs)));
-  // Markdown on stdout unless another output was asked for.
-  const md = !!opts.md || !(opts.html || opts.pdf || opts.json);
-  await writeReports(report, { ...opts, md }, { md: true, json: true });
-  return failsOn(failOn, rec.summary) ? EXIT.findings : EXIT.ok;
 }
 
 export const registerReport: RegisterCommand = (program: Command, setExit) => {

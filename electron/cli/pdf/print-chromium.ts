@@ -34,27 +34,39 @@ async function loadPlaywright(): Promise<Playwright> {
   }
 }
 
-export interface ChromiumPrintTimes {
-  launchMs: number;
-  renderMs: number;
-}
+type Browser = PlaywrightModule.Browser;
+type Page = PlaywrightModule.Page;
 
-/** Prints `html` to PDF bytes with the Chromium at `executablePath`. */
-export async function printWithChromium(
-  html: string,
-  layout: PrintLayout,
-  executablePath: string,
-  times?: ChromiumPrintTimes,
-): Promise<Uint8Array> {
-  const { chromium } = await loadPlaywright();
-  const t0 = performance.now();
-  const browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS], timeout: 60_000 });
-  try {
-    const t1 = performance.now();
-    // No script runs in the report: JavaScript is off, the context is offline, and the
-    // document's own CSP forbids everything but inline style and data: images.
-    const context = await browser.newContext({ javaScriptEnabled: false, offline: true, acceptDownloads: false, serviceWorkers: 'block' });
-    const page = await context.newPage();
+/**
+ * A Chromium started as soon as a PDF is known to be wanted, so its start (the slow part:
+ * browser process, then renderer process) overlaps reading the inputs and reconciling.
+ */
+export class ChromiumPrinter {
+  private readonly ready: Promise<{ browser: Browser; page: Page }>;
+
+  constructor(executablePath: string) {
+    this.ready = ChromiumPrinter.start(executablePath);
+    // Failures are reported by print(); an unused failed start must not crash the process.
+    this.ready.catch(() => undefined);
+  }
+
+  private static async start(executablePath: string): Promise<{ browser: Browser; page: Page }> {
+    const { chromium } = await loadPlaywright();
+    const browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS], timeout: 60_000 });
+    try {
+      // No script runs in the report: JavaScript is off, the context is offline, and the
+      // document's own CSP forbids everything but inline style and data: images.
+      const context = await browser.newContext({ javaScriptEnabled: false, offline: true, acceptDownloads: false, serviceWorkers: 'block' });
+      return { browser, page: await context.newPage() };
+    } catch (e) {
+      await browser.close();
+      throw e;
+    }
+  }
+
+  /** Prints `html` to PDF bytes. */
+  async print(html: string, layout: PrintLayout): Promise<Uint8Array> {
+    const { browser, page } = await this.ready;
     await page.setContent(html, { waitUntil: 'load', timeout: 60_000 });
     const m = layout.marginMm;
     // The HTML numbers its pages with @page margin boxes; an older Chromium ignores them and
@@ -70,12 +82,21 @@ export async function printWithChromium(
       margin: { top: `${m.top}mm`, right: `${m.right}mm`, bottom: `${m.bottom}mm`, left: `${m.left}mm` },
       outline: true,
     });
-    if (times) {
-      times.launchMs = t1 - t0;
-      times.renderMs = performance.now() - t1;
-    }
     return new Uint8Array(pdf);
+  }
+
+  async close(): Promise<void> {
+    const started = await this.ready.catch(() => null);
+    if (started) await started.browser.close();
+  }
+}
+
+/** Prints `html` to PDF bytes with the Chromium at `executablePath` (start, print, close). */
+export async function printWithChromium(html: string, layout: PrintLayout, executablePath: string): Promise<Uint8Array> {
+  const printer = new ChromiumPrinter(executablePath);
+  try {
+    return await printer.print(html, layout);
   } finally {
-    await browser.close();
+    await printer.close();
   }
 }

@@ -18,7 +18,7 @@ import { renderJson } from '../../../shared/report/render-json';
 import { renderMarkdown } from '../../../shared/report/render-markdown';
 import { isReportDate, todayUtc } from '../../../shared/report/text';
 import { CliError } from '../errors';
-import { printPdf } from './print-pdf';
+import { PdfPrinter } from './print-pdf';
 
 /** Parsed values of the report flags (commander's camel-cased option names). */
 export interface ReportFlags {
@@ -108,22 +108,36 @@ const PROCESS_TARGET: WriteTarget = {
 };
 
 /**
+ * Starts the PDF printer now when --pdf is given, so the browser starts while the engine
+ * runs. The caller closes it (in a finally: a started browser keeps the process alive).
+ */
+export function startPdfPrinter(flags: ReportFlags): PdfPrinter | null {
+  return flags.pdf ? new PdfPrinter() : null;
+}
+
+/**
  * Writes the report where the flags say: --html FILE, --pdf FILE, and (when `stdout` allows)
- * Markdown or JSON on standard output.
+ * Markdown or JSON on standard output. A printer from startPdfPrinter is used and closed.
  */
 export async function writeReports(
   report: Report,
   flags: ReportFlags,
   stdout: { readonly md?: boolean; readonly json?: boolean } = {},
   target: WriteTarget = PROCESS_TARGET,
+  printer: PdfPrinter | null = null,
 ): Promise<void> {
   const page = pageOf(flags);
   if (flags.html || flags.pdf) {
     const html = renderHtml(report, { page });
     if (flags.html) writeFile(flags.html, html);
     if (flags.pdf) {
-      const { bytes } = await printPdf(html, reportPrintLayout(report, page), report.date);
-      writeFile(flags.pdf, bytes);
+      const p = printer ?? new PdfPrinter();
+      try {
+        const { bytes } = await p.print(html, reportPrintLayout(report, page), report.date);
+        writeFile(flags.pdf, bytes);
+      } finally {
+        await p.close();
+      }
     }
   }
   if (stdout.json && flags.json) target.stdout(renderJson(report));
