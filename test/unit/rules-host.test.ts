@@ -175,6 +175,13 @@ describe('seamcall-error', () => {
     expect(c[0]!.message).toMatch(/RCX = 7\.0: the check failed on CPUID leaf 7\.0 sub-leaf 0/);
   });
 
+  it('does not fire on a dmesg without SEAMCALL failures, nor for a CPUID_CONFIG status alone', () => {
+    const clean = dmesg(readFileSync(resolve(__dirname, '../fixtures/ingest/dmesg-ubuntu-6.8-intel.txt'), 'utf8'));
+    expect(findings(run(spr, {}, { dmesg: clean }), 'seamcall-error')).toEqual([]);
+    const cfg = dmesg('[ 1.0] kvm_intel: SEAMCALL TDH_MNG_INIT failed: 0xc000010000000045, rcx 0x7');
+    expect(findings(run(spr, {}, { dmesg: cfg }), 'seamcall-error')).toEqual([]);
+  });
+
   it('TDX_INCORRECT_CPUID_VALUE on a host that passes the verify masks points at the module version', () => {
     const log = dmesg('[    5.1] virt/tdx: SEAMCALL (0x0000000000000021) failed: 0xc000090000000000\n[    5.2] virt/tdx: module initialization failed (-5)');
     const s = findings(run(spr, { module: '1.5.06' }, { dmesg: log }), 'seamcall-error');

@@ -4,7 +4,7 @@
 // tdx_check_features(), cpu.c mark_forced_on_features()).
 
 import type { Rule, RuleResult } from './types';
-import { qemuCheckPrediction } from './qemu-check';
+import { address, qemuCheckPrediction } from './qemu-check';
 import { qemuMode, qemuWarningText } from './requested-unavailable';
 import { bitLabel, tdExpected } from './words';
 
@@ -31,7 +31,7 @@ export const forcedOn: Rule = {
             ? `QEMU prints ${qemuWarningText(w, 'TDX forcibly sets the feature')}`
             : 'the guest has it anyway (QEMU reports it only with -cpu ...,check)';
       out.push({
-        bits: [w],
+        bits: [address(w)],
         ...(mode === 'enforce' ? { severity: 'error' as const } : {}),
         message: `The TD has ${bitLabel(w, true)} = 1 although QEMU's CPU model does not ask for it: ${w.why}. ${effect[0]!.toUpperCase()}${effect.slice(1)}.`,
       });

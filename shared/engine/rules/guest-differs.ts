@@ -10,7 +10,7 @@ import { dynamicMask, isKvmPvLeaf } from '../classes';
 import { layerReg } from '../layer';
 import { capsKey } from '../predict/tdx-caps';
 import type { Rule, RuleResult } from './types';
-import { bitLabel, diffMask, listWords, moduleWords, predictionUsable } from './words';
+import { bitLabel, bitName, diffMask, listWords, moduleWords, predictionUsable } from './words';
 
 interface Group {
   bits: BitAddress[];
@@ -39,6 +39,7 @@ export const guestDiffers: Rule = {
     const veLeaves = new Set(ctx.state.predicted.guest.veLeaves.map(leafKeyString));
     const controlled = ctx.state.predicted.guest.guestControlled;
     const ve = group();
+    const veKeys: string[] = [];
     const masked = group();
     const guestCtl = group();
     const unexplained = group();
@@ -67,7 +68,12 @@ export const guestDiffers: Rule = {
           const w = `${bitLabel(a)} (guest ${gv}, TD ${(tb.v >>> bit) & 1})`;
           const into = inVe && gv === 0 ? ve : ctl & (1 << bit) && gv === 0 ? guestCtl : flags && gv === 0 ? masked : unexplained;
           into.bits.push(a);
-          into.words.push(w);
+          if (into === ve) {
+            const lk = formatLeafKey(k);
+            if (veKeys[veKeys.length - 1] !== lk) veKeys.push(lk);
+            // Only named features are worth listing in a #VE leaf (cache descriptors, topology fields are not).
+            if (bitName(a)) into.words.push(w);
+          } else into.words.push(w);
         }
       }
     }
@@ -77,7 +83,7 @@ export const guestDiffers: Rule = {
       out.push({
         bits: ve.bits,
         severity: 'info',
-        message: `The guest reads 0 where ${src} has 1 in leaves that raise #VE for this guest: ${listWords(ve.words)}. A Linux TD answers a #VE'd CPUID with zeros (from module 1.5.09/2.0.04 on unless it enabled #VE reduction); expected.`,
+        message: `The guest reads zeros in leaves that raise #VE for it, where ${src} has data: leaf ${listWords(veKeys, 12)}${ve.words.length ? ` (${listWords(ve.words, 6)})` : ''}. A Linux TD answers a #VE'd CPUID with zeros${ctx.module.info.veReduction ? ' unless it enabled #VE reduction' : ''}; expected.`,
       });
     }
     if (guestCtl.bits.length) {

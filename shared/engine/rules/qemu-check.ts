@@ -20,6 +20,11 @@ import { hex } from './words';
 
 export type QemuWarningKind = 'host-unsupported' | 'tdx-unsupported' | 'forced-on';
 
+/** A bit address only (findings carry plain addresses). */
+export function address(b: BitAddress): BitAddress {
+  return { leaf: b.leaf, subleaf: b.subleaf, reg: b.reg, bit: b.bit };
+}
+
 export interface PredictedQemuWarning extends BitAddress {
   readonly kind: QemuWarningKind;
   /** QEMU's property name, when it has one. */
@@ -104,14 +109,15 @@ function compute(state: EngineState): QemuCheckPrediction {
   };
   for (const w of qemuFeatureWords()) {
     const i = regIndex(w.reg);
-    // x86_cpu_filter_features: requested & ~supported.
+    // x86_cpu_filter_features: requested & ~supported; the filtered model (S) lacks them.
+    // (Bits QEMU computes at CPUID time, such as HTT, are in U and S alike: not filtered.)
     const [uv, uk] = reg(u, w.leaf, w.subleaf, i);
     const [qv, qk] = reg(q, w.leaf, w.subleaf, i);
-    const filtered = uv & uk & qk & ~qv;
+    const [sv, sk] = reg(s, w.leaf, w.subleaf, i);
+    const filtered = uv & uk & qk & ~qv & ~(sv & sk);
     if (filtered) push(w, 'host-unsupported', filtered);
     // tdx_check_features: only words present in T.
     const [tv0, tk0] = reg(t, w.leaf, w.subleaf, i);
-    const [sv, sk] = reg(s, w.leaf, w.subleaf, i);
     if (tk0 === 0 || sk === 0) continue;
     wordsInTd++;
     const syscall = w.leaf === 0x80000001 && w.reg === 'edx' ? SYSCALL : 0;

@@ -11,6 +11,7 @@ import { bitKey } from '../../model/address';
 import { qemuFixed1CrossCheck } from '../qemu-crosscheck';
 import type { CrossCheckBit, QemuCrossCheck } from '../qemu-crosscheck';
 import type { Rule, RuleContext, RuleResult } from './types';
+import { address } from './qemu-check';
 import { bitLabel, listWords, moduleWords, predictionUsable } from './words';
 
 const ARAT: BitAddress = { leaf: 6, subleaf: null, reg: 'eax', bit: 2 };
@@ -72,14 +73,14 @@ export const qemuTableStale: Rule = {
       const why = knownWhy(ctx, 'qemuOnly', b);
       if (why) {
         known.push(why);
-        knownBits.push(b);
+        knownBits.push(address(b));
       } else staleQemu.push(b);
     }
     for (const b of cc.moduleOnly) {
       const why = knownWhy(ctx, 'moduleOnly', b);
       if (why) {
         known.push(why);
-        knownBits.push(b);
+        knownBits.push(address(b));
       } else staleModule.push(b);
     }
     if (known.length) {
@@ -91,13 +92,13 @@ export const qemuTableStale: Rule = {
     }
     if (staleQemu.length) {
       out.push({
-        bits: staleQemu,
+        bits: staleQemu.map(address),
         message: `${table} is stale for ${moduleWords(ctx)}: it lists ${staleQemu.length} bit(s) as fixed to 1 that this module does not force: ${listWords(staleQemu.map(classWords), 10)}. QEMU counts them as supported and asks for them; where the TD lacks them QEMU reports "TDX doesn't support requested feature" (and refuses the TD with enforce).`,
       });
     }
     if (staleModule.length) {
       out.push({
-        bits: staleModule,
+        bits: staleModule.map(address),
         message: `${table} is stale for ${moduleWords(ctx)}: ${staleModule.length} bit(s) that this module always sets (fixed1 or verified native 1) are missing from it: ${listWords(staleModule.map(classWords), 10)}. Unless KVM_TDX_CAPABILITIES offers them, QEMU does not count them as supported, and reports "TDX forcibly sets the feature" when the TD has them.`,
       });
     }

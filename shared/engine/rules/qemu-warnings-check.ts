@@ -10,7 +10,7 @@ import { bitKey, compareBitAddress } from '../../model/address';
 import type { QemuFeatureWarning } from '../../model/inputs';
 import type { Rule, RuleResult } from './types';
 import type { QemuWarningKind } from './qemu-check';
-import { qemuCheckPrediction } from './qemu-check';
+import { address, qemuCheckPrediction } from './qemu-check';
 import { bitList, moduleWords, predictionUsable, tdExpected } from './words';
 
 const KIND_TEXT: Readonly<Record<QemuWarningKind, string>> = {
@@ -22,7 +22,7 @@ const KIND_TEXT: Readonly<Record<QemuWarningKind, string>> = {
 const KINDS: readonly QemuWarningKind[] = ['host-unsupported', 'tdx-unsupported', 'forced-on'];
 
 function sorted(list: readonly BitAddress[]): BitAddress[] {
-  return [...list].sort(compareBitAddress);
+  return list.map(address).sort(compareBitAddress);
 }
 
 export const qemuWarningsCheck: Rule = {

@@ -6,7 +6,7 @@
 
 import type { Rule, RuleContext, RuleResult } from './types';
 import type { PredictedQemuWarning } from './qemu-check';
-import { qemuCheckPrediction, qemuWordText } from './qemu-check';
+import { address, qemuCheckPrediction, qemuWordText } from './qemu-check';
 import { bitLabel, tdExpected } from './words';
 
 export function qemuMode(ctx: RuleContext): 'enforce' | 'check' | 'silent' {
@@ -41,7 +41,7 @@ export const requestedUnavailable: Rule = {
             ? `QEMU prints ${printed(w, "TDX doesn't support requested feature")}`
             : 'the guest silently lacks it (QEMU prints the warning only with -cpu ...,check)';
       out.push({
-        bits: [w],
+        bits: [address(w)],
         ...(mode === 'enforce' ? { severity: 'error' as const } : {}),
         message: `QEMU's CPU model asks for ${bitLabel(w, true)}, but the TD's CPUID has it 0: ${w.why}. ${effect[0]!.toUpperCase()}${effect.slice(1)}.`,
       });
