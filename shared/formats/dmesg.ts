@@ -54,17 +54,33 @@ function pad2(n: string): string {
   return n.padStart(2, '0');
 }
 
+
+/** True when the first 200 lines show any sign of a kernel log (prefix, TDX line, banner). */
+function looksKernelish(lines: readonly string[]): boolean {
+  for (let i = 0; i < Math.min(lines.length, 200); i++) {
+    const raw = lines[i]!;
+    if (raw.length > 2000) continue;
+    const { message, prefixed } = stripKernelPrefix(raw);
+    if (prefixed || /^(?:virt\/)?tdx: |^kvm_intel: .*(?:tdx|TDX)|SEAMCALL/.test(message) || BANNER.test(message)) return true;
+  }
+  return false;
+}
+
 export const dmesg: InputFormat<DmesgInput> = {
   id: ID,
   title: 'Kernel log (dmesg / journalctl -k)',
   role: 'context',
   detect(text) {
-    const lines = text.slice(0, 4_000_000).split(/\r?\n/, 200_000);
+    // Look at the head first: most text that is not a kernel log is recognised there
+    // without splitting a megabyte dump into lines.
+    const head = text.length > 65_536 ? text.slice(0, 65_536).split(/\r?\n/, 201) : null;
+    const lines = head && head.length > 200 && !looksKernelish(head) ? [] : text.slice(0, 4_000_000).split(/\r?\n/, 200_000);
     let kernel = 0;
     let tdx = 0;
     let version = false;
     let banner = false;
-    for (const raw of lines) {
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i]!;
       if (raw.length > 2000) continue;
       const { message, prefixed } = stripKernelPrefix(raw);
       if (prefixed) kernel++;
