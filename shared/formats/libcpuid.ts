@@ -141,7 +141,7 @@ export function parseLibcpuid(text: string, name: string): CpuidDump {
     // A `.test` file around an AIDA64 dump (libcpuid's reader accepts both).
     if (detectAida64(text)) {
       const dump = parseAida64(text, name);
-      return { ...dump, annotations: { ...dump.annotations, wrapper: 'libcpuid .test file holding an AIDA64 dump' } };
+      return Object.freeze({ ...dump, annotations: { ...dump.annotations, wrapper: 'libcpuid .test file holding an AIDA64 dump' } });
     }
     throw nothingFound(name, text, `a libcpuid raw dump (${EXAMPLE})`, FORMAT);
   }
