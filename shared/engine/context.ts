@@ -71,12 +71,14 @@ function hostTscKhz(host: HostView | null): number | null {
 export function resolveContext(inputs: EngineInputs, options: ContextOptions, host: HostView | null, assumptions: Assumptions): ResolvedContext {
   // Module.
   let requested: string | null = null;
+  let requestedBuild: number | undefined;
   let from: ModuleChoice['from'] = 'default';
   if (options.module) {
     requested = options.module;
     from = 'option';
   } else if (inputs.dmesg?.moduleVersion) {
     requested = inputs.dmesg.moduleVersion;
+    requestedBuild = inputs.dmesg.moduleBuild?.number;
     from = 'dmesg';
   }
   let module: ModuleTable;
@@ -84,9 +86,10 @@ export function resolveContext(inputs: EngineInputs, options: ContextOptions, ho
   let moduleReason: string;
   if (requested !== null) {
     if (!parseModuleVersion(requested)) throw new ContextError(`module version "${requested}" is not a version like 1.5.06 (known: ${moduleVersions().join(', ')})`);
-    const r = resolveModuleTable(requested)!;
+    const r = resolveModuleTable(requested, requestedBuild)!;
     module = r.table;
-    moduleChoice = { requested, table: r.table.version, exact: r.choice.exact, from };
+    const shown = requestedBuild !== undefined && /^\s*v?\d+\.\d+\s*$/.test(requested) ? `${requested} build ${requestedBuild}` : requested;
+    moduleChoice = { requested: shown, table: r.table.version, exact: r.choice.exact, from };
     moduleReason = r.choice.reason;
     if (!r.choice.exact) assumptions.add(`TDX module: ${r.choice.reason}`);
   } else {

@@ -277,8 +277,41 @@ export function moduleTable(version: string): ModuleTable | undefined {
   return t;
 }
 
-/** Table for any version string: exact, or the nearest older table of its line (flagged). */
-export function resolveModuleTable(requested: string): { table: ModuleTable; choice: TableChoice } | null {
+/**
+ * Table for any version string: exact, or the nearest older table of its line (flagged).
+ * Older kernels print only "major.minor" and a build number (`major_version 1,
+ * minor_version 5, ... build_num 698`); the build number then selects the release
+ * (build numbers per release: tdx-module-versions.md / the modules' BUILD.md).
+ */
+export function resolveModuleTable(requested: string, build?: number): { table: ModuleTable; choice: TableChoice } | null {
+  const lineOnly = /^\s*v?(\d+)\.(\d+)\s*$/i.exec(requested);
+  if (lineOnly) {
+    const line = `${Number(lineOnly[1])}.${Number(lineOnly[2])}`;
+    const inLine = RAW.versions.filter((v) => v.version.startsWith(`${line}.`) && !/beta/i.test(v.version));
+    if (inLine.length > 0) {
+      const withBuild = inLine.filter((v) => v.build !== null).sort((a, b) => a.build! - b.build!);
+      if (build !== undefined) {
+        const same = withBuild.find((v) => v.build === build);
+        if (same) return { table: moduleTable(same.version)!, choice: { table: same.version, exact: true, reason: `build ${build} is module ${same.version}` } };
+        const older = withBuild.filter((v) => v.build! < build).pop();
+        if (older) {
+          return {
+            table: moduleTable(older.version)!,
+            choice: { table: older.version, exact: false, reason: `no ${line} table has build ${build}; using ${older.version} (build ${older.build}), the nearest older build` },
+          };
+        }
+      }
+      const newest = inLine[inLine.length - 1]!;
+      return {
+        table: moduleTable(newest.version)!,
+        choice: {
+          table: newest.version,
+          exact: false,
+          reason: `only the module line ${line} is known${build !== undefined ? ` (build ${build} matches no known release)` : ''}; using the newest ${line} table, ${newest.version}`,
+        },
+      };
+    }
+  }
   const choice = chooseTable(requested, moduleVersions());
   if (!choice) return null;
   return { table: moduleTable(choice.table)!, choice };

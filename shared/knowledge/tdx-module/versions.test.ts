@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseTable, compareModuleVersions, formatModuleVersion, parseModuleVersion } from './versions';
-import { moduleVersions } from './module-table';
+import { moduleVersions, resolveModuleTable } from './module-table';
 
 describe('TDX module versions', () => {
   it('parses the spellings of logs and people', () => {
@@ -41,5 +41,21 @@ describe('TDX module versions', () => {
   it('falls back to the nearest known version when the line is unknown', () => {
     expect(chooseTable('2.1.01', moduleVersions())).toMatchObject({ table: '2.0.18', exact: false });
     expect(chooseTable('nonsense', moduleVersions())).toBeNull();
+  });
+});
+
+describe('module version from a line and a build number (older kernels)', () => {
+  it('maps a build number to its release', () => {
+    expect(resolveModuleTable('1.5', 698)?.choice).toMatchObject({ table: '1.5.05', exact: true });
+    expect(resolveModuleTable('1.5', 744)?.choice).toMatchObject({ table: '1.5.06', exact: true });
+    expect(resolveModuleTable('2.0', 882)?.choice).toMatchObject({ table: '2.0.08', exact: true });
+  });
+
+  it('falls back to the nearest older build, flagged, and never to the beta table', () => {
+    expect(resolveModuleTable('1.5', 750)?.choice).toMatchObject({ table: '1.5.06', exact: false });
+    const lineOnly = resolveModuleTable('1.5');
+    expect(lineOnly?.choice.exact).toBe(false);
+    expect(lineOnly?.table.version).toMatch(/^1\.5\.\d\d$/);
+    expect(lineOnly?.table.version).not.toBe('1.5-beta');
   });
 });
