@@ -39,6 +39,11 @@ declare const __VERSION__: string;
 
 // Run when bundled as the CLI entry (not when imported by tests).
 if (process.env.TDX_CPUID_NO_AUTORUN !== '1') {
+  // `tdx-cpuid decode --json big.txt | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    throw e;
+  });
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
