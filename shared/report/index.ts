@@ -14,6 +14,6 @@ export { renderRegisterMapSvgs, renderSwatchSvg } from './register-map-svg';
 export { escapeHtml, escapeMarkdown } from './escape';
 export { electronPrintToPdfOptions, isPageSize, MARGIN_BOXES_SINCE_CHROMIUM, PAGE_SIZES, pageSizePt, printLayout } from './print-layout';
 export { auditPrintHtml } from './html-audit';
-export { describeInput } from './describe-input';
+export { describeInput, inputDetailsOf } from './describe-input';
 export type { PageSize, PrintLayout } from './print-layout';
 export { isReportDate } from './text';

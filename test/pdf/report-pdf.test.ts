@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditPrintHtml } from '../../shared/report/html-audit';
-import { CORPUS, outDir, runCli, sha256 } from './support/cli';
+import { outDir, runCli, sha256 } from './support/cli';
 import { containsWrapped, pdfInfo, pdfPages, pdfText, renderPages, squeeze } from './support/poppler';
 
 const SPR = 'test/fixtures/corpus/aida64_instlatx64/GenuineIntel00806F8_SapphireRapids_05_CPUID.txt';
@@ -249,10 +249,11 @@ describe('comparison report: two module versions', () => {
 
 describe('no browser to print with', () => {
   it('exits 2 naming what to set when CHROMIUM_PATH points nowhere', () => {
-    const r = runCli(['report', SPR, '--pdf', join(outDir('none'), 'x.pdf')], { CHROMIUM_PATH: '/nonexistent/chromium' });
+    const pdf = join(outDir('none'), 'x.pdf');
+    const r = runCli(['report', SPR, '--pdf', pdf], { CHROMIUM_PATH: '/nonexistent/chromium' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('CHROMIUM_PATH=/nonexistent/chromium: no such file');
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(existsSync(join(CORPUS, 'x.pdf'))).toBe(false);
+    expect(existsSync(pdf)).toBe(false);
   });
 });

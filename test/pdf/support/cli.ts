@@ -3,12 +3,11 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CORPUS = join(ROOT, 'test/fixtures/corpus');
 export const OUT = join(ROOT, 'test/output/pdf');
 
 export interface CliRun {
@@ -30,8 +29,10 @@ export function runCli(args: readonly string[], env: Readonly<Record<string, str
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: performance.now() - t0 };
 }
 
+/** A fresh output folder per test group (page images of an earlier run would mislead). */
 export function outDir(name: string): string {
   const dir = join(OUT, name);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
 }
