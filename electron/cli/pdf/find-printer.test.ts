@@ -4,6 +4,7 @@ import { findPrinter, NO_PRINTER_MESSAGE } from './find-printer';
 import type { FindEnv } from './find-printer';
 import { pdfDate, setPdfDates } from './pdf-dates';
 import { printPdf } from './print-pdf';
+import { ELECTRON_PRINT_SCRIPT } from './print-electron';
 import { printLayout } from '../../../shared/report/print-layout';
 
 function env(files: readonly string[], over: Partial<FindEnv> = {}): FindEnv {
@@ -65,5 +66,15 @@ describe('setPdfDates', () => {
     // A date of another shape is left alone rather than shifting offsets.
     const odd = new TextEncoder().encode('/CreationDate (D:2026)');
     expect(setPdfDates(odd, '2026-01-01')).toBe(odd);
+  });
+});
+
+describe('the Electron print script', () => {
+  it('is valid JavaScript that prints from a hidden, sandboxed window without JavaScript', () => {
+    expect(() => new Function('require', 'process', ELECTRON_PRINT_SCRIPT)).not.toThrow();
+    expect(ELECTRON_PRINT_SCRIPT).toContain('show: false');
+    expect(ELECTRON_PRINT_SCRIPT).toMatch(/sandbox: true, javascript: false/);
+    // Every request but the report file itself is cancelled.
+    expect(ELECTRON_PRINT_SCRIPT).toContain('callback({ cancel: details.url !== job.htmlUrl })');
   });
 });
