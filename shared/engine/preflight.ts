@@ -376,7 +376,12 @@ export function preflightOf(state: EngineState): readonly PreflightProblem[] {
   }
   if (!p) {
     const { config, env } = preflightInputs(state);
-    p = preflight(config, env);
+    let list = preflight(config, env);
+    // Without a host (and without captured capabilities) supported_attrs/xfam and QEMU's
+    // payload are not known, only guessed as empty: checks against them would be artefacts.
+    if (!state.hasHost && !state.captured.tdxCaps) list = list.filter((x) => x.stage === 'module' || (x.check !== 'attributes' && x.check !== 'xfam'));
+    if (!state.hasHost && !state.captured.initVm) list = list.filter((x) => x.check !== 'gpaw');
+    p = list;
     CACHE.set(state, p);
   }
   return p;

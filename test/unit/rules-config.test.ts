@@ -49,6 +49,12 @@ describe('config-not-configurable', () => {
     expect(f[0]!.message).toMatch(/No known module version lets the VMM configure/);
   });
 
+  it('without a host dump, a captured payload is still checked against the module masks', () => {
+    const kvm = initVmCapture(spr, '1.5.06', (e) => (e.function === 7 && e.index === 0 ? { ...e, ebx: e.ebx | 0x2 } : e));
+    const f = findings(run(null, { module: '1.5.06' }, { kvm: [kvm] }), 'config-not-configurable');
+    expect(f.map((x) => x.bits)).toEqual([[{ leaf: 7, subleaf: 0, reg: 'ebx', bit: 1 }]]);
+  });
+
   it('decodes the status in dmesg (RCX = leaf 1) and in the QEMU log into the bits that caused it', () => {
     const r = run(
       spr,

@@ -108,6 +108,14 @@ describe('findings on every corpus Xeon', () => {
     }
   });
 
+  it('without a host only knowledge-level findings remain (no guessed capabilities)', () => {
+    for (const v of ['1.5.06', '2.0.18']) {
+      const r = run(null, { module: v });
+      expect(r.findings.filter((f) => f.severity === 'error'), v).toEqual([]);
+      expect(new Set(r.findings.map((f) => f.rule))).toEqual(new Set(['qemu-table-stale', 've-leaf']));
+    }
+  });
+
   it('no rule throws for any module version (Sapphire Rapids Xeon Max, 160 CPUs)', async () => {
     const host = await corpusDump('hwloc_gather_cpuid/Intel-SapphireRapids-2xXeonMax9460.tar.bz2');
     for (const v of moduleVersions()) run(host, { module: v }).findings.forEach(wellFormed);
