@@ -272,7 +272,7 @@ class Aida64Reader {
     this.lastLeaf = leaf;
     if (leaf === 0) s.hasLeaf0 = true;
     const r = this.regs;
-    s.builder.add({ leaf, subleaf, eax: r[0]!, ebx: r[1]!, ecx: r[2]!, edx: r[3]! });
+    s.builder.addValues(leaf, subleaf, r[0]!, r[1]!, r[2]!, r[3]!);
     this.records++;
   }
 

@@ -177,7 +177,7 @@ export function parseCpuidR(text: string, name: string, options: CpuidROptions =
       current = { wanted: null, label: undefined, line: p.line, builder: new CpuidTableBuilder() };
       blocks.push(current);
     }
-    current.builder.add({ leaf: p.leaf, subleaf: p.subleaf, eax: p.regs[0], ebx: p.regs[1], ecx: p.regs[2], edx: p.regs[3] });
+    current.builder.addValues(p.leaf, p.subleaf, p.regs[0], p.regs[1], p.regs[2], p.regs[3]);
     records++;
   };
 

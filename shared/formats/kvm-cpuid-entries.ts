@@ -33,7 +33,10 @@ export const kvmCpuidEntries: InputFormat<KvmInput> = {
   title: '"KVM CPUID Entries:" table (cpuid -r row style)',
   role: 'kvmSupported',
   detect(text) {
-    const lines = text.slice(0, 262144).split(/\r?\n/, 4000);
+    const head = text.slice(0, 262144);
+    // Every heading starts with "KVM": without it there is no table (and no need to split).
+    if (!head.includes('KVM')) return null;
+    const lines = head.split(/\r?\n/, 4000);
     let heading: string | null = null;
     let rows = 0;
     for (const raw of lines) {

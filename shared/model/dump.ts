@@ -170,20 +170,26 @@ export function findProbeEchoes(table: CpuidTable): ProbeEcho[] {
   const maxHv = hypervisorPresent && hv && hv.eax >>> 0 >= 0x40000000 && hv.eax >>> 0 <= 0x4fffffff ? hv.eax >>> 0 : 0x40000000;
 
   const out: ProbeEcho[] = [];
-  for (const e of table.entries()) {
-    const range = leafRange(e.leaf);
+  const { keys, regs } = table;
+  for (let i = 0; i < keys.length; i++) {
+    const leaf = keys[i]!.leaf;
+    const range = leafRange(leaf);
     let inRange: boolean;
-    if (range === 'basic') inRange = e.leaf <= maxBasic;
-    else if (range === 'extended') inRange = e.leaf <= maxExt;
-    else if (range === 'hypervisor') inRange = hypervisorPresent && e.leaf <= maxHv;
+    if (range === 'basic') inRange = leaf <= maxBasic;
+    else if (range === 'extended') inRange = leaf <= maxExt;
+    else if (range === 'hypervisor') inRange = hypervisorPresent && leaf <= maxHv;
     else inRange = false;
     if (inRange) continue;
-    const echoSource = table.get(maxBasic, e.subleaf ?? null) ?? table.get(maxBasic, e.subleaf ?? 0) ?? table.get(maxBasic, null);
-    const isEcho =
-      !!echoSource && echoSource.eax === e.eax && echoSource.ebx === e.ebx && echoSource.ecx === e.ecx && echoSource.edx === e.edx;
-    const isZero = e.eax === 0 && e.ebx === 0 && e.ecx === 0 && e.edx === 0;
-    if (isEcho) out.push({ leaf: e.leaf, subleaf: e.subleaf, reason: 'echo-of-max-basic-leaf' });
-    else if (isZero) out.push({ leaf: e.leaf, subleaf: e.subleaf, reason: 'zero-out-of-range' });
+    const subleaf = keys[i]!.subleaf;
+    const eax = regs[4 * i]!;
+    const ebx = regs[4 * i + 1]!;
+    const ecx = regs[4 * i + 2]!;
+    const edx = regs[4 * i + 3]!;
+    const echoSource = table.get(maxBasic, subleaf ?? null) ?? table.get(maxBasic, subleaf ?? 0) ?? table.get(maxBasic, null);
+    const isEcho = !!echoSource && echoSource.eax === eax && echoSource.ebx === ebx && echoSource.ecx === ecx && echoSource.edx === edx;
+    const isZero = eax === 0 && ebx === 0 && ecx === 0 && edx === 0;
+    if (isEcho) out.push({ leaf, subleaf, reason: 'echo-of-max-basic-leaf' });
+    else if (isZero) out.push({ leaf, subleaf, reason: 'zero-out-of-range' });
     // A non-zero, non-echo row outside the ranges is kept: it may be a real vendor range
     // (Transmeta 0x80860000, Centaur 0xC0000000).
   }

@@ -10,8 +10,12 @@ export const INDEXED_LEAVES: ReadonlySet<number> = new Set([
   0x8000001d, 0x80000020, 0x80000026,
 ]);
 
+/** INDEXED_LEAVES below 0x40 as a lookup array (the readers ask once per register line). */
+const BASIC_INDEXED = new Uint8Array(0x40);
+for (const l of INDEXED_LEAVES) if (l < 0x40) BASIC_INDEXED[l] = 1;
+
 export function isIndexedLeaf(leaf: number): boolean {
-  return INDEXED_LEAVES.has(leaf);
+  return leaf >= 0 && leaf < 0x40 ? BASIC_INDEXED[leaf] === 1 : INDEXED_LEAVES.has(leaf);
 }
 
 export type LeafRange = 'basic' | 'hypervisor' | 'extended' | 'other';
