@@ -8,10 +8,12 @@ import type { IngestOverride, IngestResult } from '../../../shared/ingest/types'
 import { FORMATS } from '../../../shared/formats/registry';
 import { kvmVersions } from '../../../shared/knowledge/kvm/kvm-knowledge';
 import { qemuVersions } from '../../../shared/knowledge/qemu/qemu-knowledge';
-import type { EngineInputs, Reconciliation } from '../../../shared/engine/types';
+import type { EngineInputs } from '../../../shared/engine/types';
 import type { CpuidDump } from '../../../shared/model/dump';
-import { bitKey, formatBit, formatLeafKey } from '../../../shared/model/address';
-import { moduleDiff } from '../../../shared/compare/module-diff';
+import { formatBit, formatField, formatLeafKey } from '../../../shared/model/address';
+
+import type { ParsedInput } from '../../../shared/formats/types';
+
 import type { SourceFile } from '../../../shared/model/source';
 import type { Analyst } from './analyst-types';
 import type { OperationName, Operations } from './protocol';
@@ -25,11 +27,13 @@ import type {
   Catalog,
   CompareRequest,
   CompareResult,
+  CompareRow,
+  CompareSide,
   InputReport,
   Progress,
   ReportRequest,
 } from './types';
-import { reconcileReport, renderHtml, renderJson, renderMarkdown } from '../../../shared/report';
+
 import { missingLayers, reportForClassified, reportForProblem } from './input-report';
 import { juxtapose } from './juxtapose';
 import { moduleInfos, reconcile, ruleInfos } from './engine';
@@ -66,7 +70,9 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
   function ingestInputs(inputs: readonly AnalysisInput[], progress: (p: Progress) => void): Ingested {
     const signature = signatureOf(inputs);
     if (cached && cached.signature === signature) return cached;
-    progress({ done: 0, total: 3, label: `Reading ${inputs.length} input${inputs.length === 1 ? '' : 's'}` });
+    const bytes = inputs.reduce((n, i) => n + i.size, 0);
+    const size = bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+    progress({ done: 0, total: 3, label: `Reading ${inputs.length} input${inputs.length === 1 ? '' : 's'} (${size})` });
     // Paths must be unique for ingestion (overrides are keyed by path): two files of the
     // same name from different reports are told apart by a suffix.
     const used = new Map<string, number>();
@@ -118,6 +124,8 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
   function analyse(req: AnalyseRequest, progress: (p: Progress) => void): AnalysisResult {
     const t0 = now();
     const ing = ingestInputs(req.inputs, progress);
+    const t1 = now();
+    let t2 = t1;
     const ei = ing.result.engineInputs;
     const notes = ing.result.conflicts.map((c) => c.message);
     let reconciliation: ReconciliationView | null = null;
@@ -130,13 +138,17 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
     } else {
       progress({ done: 1, total: 3, label: 'Reconciling' });
       try {
-        reconciliation = toView(reconcile(ei, req.context));
+        const rec = reconcile(ei, req.context);
+        t2 = now();
+        reconciliation = toView(rec);
       } catch (e) {
         failure = e instanceof Error ? e.message : String(e);
       }
     }
     progress({ done: 3, total: 3, label: 'Done' });
+    const t3 = now();
     return {
+      timings: { ingestMs: t1 - t0, reconcileMs: t2 - t1, rowsMs: t3 - t2, startedAt: (typeof performance !== 'undefined' ? performance.timeOrigin : 0) + t0 },
       inputs: ing.reports,
       missing: missingLayers(ing.result.manifest),
       notes,
@@ -146,7 +158,9 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
     };
   }
 
-  function compare(req: CompareRequest, progress: (p: Progress) => void): CompareResult {
+  // Comparisons and reports load their code when first used: the worker's start-up (and with
+  // it the first analysis) does not wait for code most sessions never run.
+  async function compare(req: CompareRequest, progress: (p: Progress) => void): Promise<CompareResult> {
     const ing = ingestInputs(req.inputs, progress);
     const ei = ing.result.engineInputs;
     if (req.mode === 'modules') {
@@ -160,6 +174,7 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
         .filter((r) => !r.context.module.exact)
         .map((r) => `No table for ${r.context.module.requested}: the nearest older table ${r.context.module.table} is used.`);
       // The tables themselves, whatever the host (shared/compare module-diff).
+      const { moduleDiff } = await import('../../../shared/compare/module-diff');
       const md = moduleDiff(req.a, req.b);
       const leaves = (list: readonly { leaf: number; subleaf: number | null }[]): string => list.map((k) => formatLeafKey(k)).join(', ');
       notes.push(`Between the tables, ${md.changes.length} bits change class (${md.ranges.length} ranges), whatever the host.`);
@@ -184,42 +199,95 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
         notes: [`Both under module ${a.context.module.table}, kernel ${a.context.kernel}, QEMU ${a.context.qemu}, -cpu ${a.context.cpu}.`],
       };
     }
-    throw new Error('comparing two captures of one layer needs the diff of shared/compare, which is not available yet');
+    return await compareCaptures(ing, req.a, req.b);
   }
 
-  function baseline(req: BaselineRequest, progress: (p: Progress) => void): BaselineResult {
-    const ing = ingestInputs(req.inputs, progress);
-    const ei = ing.result.engineInputs;
-    const hosts = req.hosts.map((id) => ({ id, ...hostDump(ing, id) }));
-    const recs: Reconciliation[] = [];
-    hosts.forEach((h, i) => {
-      progress({ done: i, total: hosts.length, label: `Reconciling host ${i + 1} of ${hosts.length}` });
-      recs.push(reconcile(withHost(ei, h.dump), req.context));
+  function parsedOf(ing: Ingested, id: string): { parsed: ParsedInput; path: string } {
+    const path = ing.pathOf.get(id);
+    const ci = path ? ing.result.inputs.find((c) => c.sources.some((s) => s.path === path)) : undefined;
+    if (!ci) throw new Error('that input could not be read');
+    return { parsed: ci.parsed, path: ci.path };
+  }
+
+  /** Two captures of one kind, value by value (shared/compare diff). */
+  async function compareCaptures(ing: Ingested, aId: string, bId: string): Promise<CompareResult> {
+    const { diffSources, KVM_LIST_TITLE } = await import('../../../shared/compare/diff');
+    const a = parsedOf(ing, aId);
+    const b = parsedOf(ing, bId);
+    const d = diffSources(a.parsed, b.parsed);
+    const rows: CompareRow[] = d.differences.map((x) => {
+      const bits: readonly [number, number] = x.bits ?? [x.bit!, x.bit!];
+      const address = x.bits ? formatField({ leaf: x.leaf, subleaf: x.subleaf, reg: x.reg, bits: x.bits }) : formatBit({ leaf: x.leaf, subleaf: x.subleaf, reg: x.reg, bit: x.bit! });
+      const where = [x.list ? KVM_LIST_TITLE[x.list] : null, x.cpu !== undefined ? `CPU ${x.cpu}` : null].filter(Boolean).join(', ');
+      const side = (value: number | null): CompareSide => ({ class: null, host: null, td: null, guest: null, value });
+      return {
+        key: `${x.list ?? ''}|${x.cpu ?? ''}|${x.leaf}:${x.subleaf ?? '-'}:${x.reg}:${bits[0]}-${bits[1]}`,
+        leaf: x.leaf,
+        subleaf: x.subleaf,
+        reg: x.reg,
+        bits,
+        address: where ? `${address} (${where})` : address,
+        name: x.name,
+        a: side(x.a),
+        b: side(x.b),
+        changes: ['value'],
+      };
     });
-    const first = recs[0];
-    const rows: BaselineRow[] = [];
-    let compared = 0;
-    if (first) {
-      const maps = recs.map((r) => new Map(r.bits.map((b) => [bitKey(b), b])));
-      const keys = new Set(maps.flatMap((m) => [...m.keys()]));
-      compared = keys.size;
-      for (const key of keys) {
-        const values = maps.map((m) => m.get(key)?.values.td ?? null);
-        if (values.every((v) => v === values[0])) continue;
-        const row = maps.map((m) => m.get(key)).find(Boolean)!;
-        rows.push({ key, address: formatBit(row), name: row.name, values });
-      }
-    }
+    const notes = [...d.notes, ...d.scalars.map((sc) => `${sc.name}: ${sc.a ?? '–'} vs ${sc.b ?? '–'}`)];
+    const label = (p: string): string => p.split('/').pop() ?? p;
+    return { mode: 'captures', aLabel: label(a.path), bLabel: label(b.path), rows, compared: d.registers * 32, notes };
+  }
+
+  async function baseline(req: BaselineRequest, progress: (p: Progress) => void): Promise<BaselineResult> {
+    const { baseline: sharedBaseline, differenceKey } = await import('../../../shared/compare/baseline');
+    const ing = ingestInputs(req.inputs, progress);
+    const hosts = req.hosts.map((id) => {
+      const h = hostDump(ing, id);
+      const sha = req.inputs.find((i) => i.id === id)?.sha256 ?? '';
+      return { id, ...h, input: { dump: h.dump, source: { path: h.path, sha256: sha, format: h.dump.format, layer: 'host' as const } } };
+    });
+    progress({ done: 1, total: 3, label: `Predicting the TD on ${hosts.length} hosts and aligning them` });
+    const c = req.context;
+    const r = sharedBaseline(
+      hosts.map((h) => h.input),
+      {
+        ...(c.module ? { module: c.module } : {}),
+        ...(c.kernel ? { kernel: c.kernel } : {}),
+        ...(c.qemu ? { qemu: c.qemu } : {}),
+        ...(c.cpu ? { cpu: c.cpu } : {}),
+        ...(c.pmu !== undefined ? { pmu: c.pmu } : {}),
+      },
+    );
+    const remaining = new Set(r.remaining.map(differenceKey));
+    const rows: BaselineRow[] = r.differences.map((d) => {
+      const bits: readonly [number, number] = d.bits ?? [d.bit!, d.bit!];
+      const address = d.bits ? formatField({ leaf: d.leaf, subleaf: d.subleaf, reg: d.reg, bits: d.bits }) : formatBit({ leaf: d.leaf, subleaf: d.subleaf, reg: d.reg, bit: d.bit! });
+      return {
+        key: differenceKey(d),
+        address,
+        name: d.name,
+        width: bits[1] - bits[0] + 1,
+        values: d.values,
+        class: d.class,
+        flag: d.flag,
+        why: d.why,
+        remains: remaining.has(differenceKey(d)),
+      };
+    });
     return {
-      hosts: hosts.map((h) => ({ id: h.id, label: describeHost(h.dump, h.path) })),
+      hosts: hosts.map((h, i) => ({ id: h.id, label: describeHost(h.dump, h.path), module: r.hosts[i]?.module ?? '', tdCreated: r.hosts[i]?.tdCreated ?? false })),
+      excluded: r.excluded.map((e) => ({ label: describeHost(hosts[e.host]?.dump, hosts[e.host]?.path ?? ''), why: e.why })),
       rows,
-      compared,
-      cpu: null,
-      notes: [],
+      compared: r.compared,
+      cpu: r.differences.length ? r.cpu : null,
+      flags: r.flags,
+      verified: r.verified,
+      notes: r.remaining.length ? [`${r.remaining.length} difference${r.remaining.length === 1 ? '' : 's'} remain with the suggested -cpu: per-host data no flag configures.`] : [],
     };
   }
 
-  function report(req: ReportRequest, progress: (p: Progress) => void): string {
+  async function report(req: ReportRequest, progress: (p: Progress) => void): Promise<string> {
+    const { reconcileReport, renderHtml, renderJson, renderMarkdown } = await import('../../../shared/report');
     const ing = ingestInputs(req.inputs, progress);
     if (ing.result.engineInputs.hosts.length === 0) throw new Error('nothing to report yet: open a host CPUID dump first');
     progress({ done: 1, total: 3, label: 'Reconciling' });
@@ -250,18 +318,18 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
     warmUp() {
       catalog();
     },
-    perform<K extends OperationName>(op: K, request: Operations[K]['request'], progress: (p: Progress) => void): Operations[K]['result'] {
+    async perform<K extends OperationName>(op: K, request: Operations[K]['request'], progress: (p: Progress) => void): Promise<Operations[K]['result']> {
       switch (op) {
         case 'catalog':
           return catalog() as Operations[K]['result'];
         case 'analyse':
           return analyse(request as AnalyseRequest, progress) as Operations[K]['result'];
         case 'compare':
-          return compare(request as CompareRequest, progress) as Operations[K]['result'];
+          return (await compare(request as CompareRequest, progress)) as Operations[K]['result'];
         case 'baseline':
-          return baseline(request as BaselineRequest, progress) as Operations[K]['result'];
+          return (await baseline(request as BaselineRequest, progress)) as Operations[K]['result'];
         case 'report':
-          return report(request as ReportRequest, progress) as Operations[K]['result'];
+          return (await report(request as ReportRequest, progress)) as Operations[K]['result'];
       }
       throw new Error(`unknown operation ${String(op)}`);
     },

@@ -81,6 +81,10 @@ export function workerAnalysisService(createWorker: () => Worker): AnalysisServi
     return worker;
   };
 
+  // Start the worker now: loading and compiling its script (the engine and the knowledge
+  // tables) then overlaps with the window's own start-up instead of delaying the first analysis.
+  ensureWorker();
+
   return {
     run(op, request, onProgress) {
       const id = nextId++;

@@ -78,6 +78,14 @@ export interface AnalysisResult {
   /** Why there is no reconciliation (no host dump, the module would not initialise...). */
   readonly failure: string | null;
   readonly elapsedMs: number;
+  /** Where the time went in the worker: reading the inputs, the engine, the rows for the UI. */
+  readonly timings: {
+    readonly ingestMs: number;
+    readonly reconcileMs: number;
+    readonly rowsMs: number;
+    /** When the worker began this analysis, as an epoch time (performance.timeOrigin + now()). */
+    readonly startedAt: number;
+  };
 }
 
 export interface ModuleInfo {
@@ -173,17 +181,30 @@ export interface BaselineRow {
   readonly key: string;
   readonly address: string;
   readonly name: string | null;
+  /** Field width in bits (1 for a bit). */
+  readonly width: number;
   /** The TD value each host yields, in `hosts` order. */
   readonly values: readonly (number | null)[];
+  readonly class: BitClass | null;
+  /** The `-cpu` flag that removes the difference, if one does. */
+  readonly flag: string | null;
+  /** What aligns it, or why nothing can (per-host data). */
+  readonly why: string;
+  /** Still differs with the suggested `-cpu`. */
+  readonly remains: boolean;
 }
 
 export interface BaselineResult {
-  readonly hosts: readonly { readonly id: string; readonly label: string }[];
-  /** Bits whose TD value differs between the hosts. */
+  readonly hosts: readonly { readonly id: string; readonly label: string; readonly module: string; readonly tdCreated: boolean }[];
+  /** Hosts left out (the module would not initialize there). */
+  readonly excluded: readonly { readonly label: string; readonly why: string }[];
+  /** Bits and fields whose TD value differs between the hosts. */
   readonly rows: readonly BaselineRow[];
   readonly compared: number;
-  /** A `-cpu` string that gives every host the same TD CPUID, when one exists. */
+  /** The `-cpu` string that aligns the hosts as far as flags can, and whether that was verified. */
   readonly cpu: string | null;
+  readonly flags: readonly string[];
+  readonly verified: boolean;
   readonly notes: readonly string[];
 }
 

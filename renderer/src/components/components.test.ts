@@ -197,12 +197,14 @@ describe('command palette', () => {
 describe('context bar', () => {
   it('shows what is in effect and commits edits to the context', async () => {
     const w = mount(ContextBar, { global: { plugins: [env.pinia] } });
-    expect(w.find('[data-context="module"] option').text()).toBe('1.5.06 (from dmesg)');
+    expect(w.find('[data-context="module"] option').text()).toBe('1.5.06');
+    expect(w.find('[data-src="module"]').text()).toBe('dmesg');
     expect(w.find('[data-context="attributes"]').attributes('placeholder')).toBe('0x10000000');
     await w.find('[data-context="cpu"]').setValue('host,-avx512f');
     await w.find('[data-context="xfam"]').setValue('nothex');
     const c = useContextStore();
     expect(c.cpu).toBe('host,-avx512f');
+    expect(w.find('label.cpu .src').text()).toBe('set');
     expect(w.find('[data-context="xfam"]').classes()).toContain('invalid');
     await w.find('[data-action="assumptions"]').trigger('click');
     expect(w.find('.assumptions').text()).toMatch(/upstream 6\.16/);

@@ -22,6 +22,8 @@ export const useAnalysisStore = defineStore('analysis', () => {
   const error = ref<string | null>(null);
   /** Increases with every finished analysis (views use it to know the grid changed). */
   const revision = ref(0);
+  /** The last analysis was cancelled: what is shown is older than the inputs and context. */
+  const stale = ref(false);
 
   let service: AnalysisService | null = null;
   let current: AnalysisJob<AnalysisResult> | null = null;
@@ -79,14 +81,18 @@ export const useAnalysisStore = defineStore('analysis', () => {
       if (request !== lastRequest) return;
       result.value = markRaw(value);
       error.value = null;
+      stale.value = false;
       reportUnreadable(value);
       revision.value++;
-      performance.mark('analysis:result');
+      performance.mark('analysis:result', {
+        detail: { ...value.timings, startedAt: value.timings.startedAt - performance.timeOrigin },
+      });
     } catch (e) {
       if (e instanceof SupersededError) return;
       if (request !== lastRequest) return;
       if (e instanceof CancelledError) {
-        useUiStore().toast('info', 'Analysis cancelled', result.value ? ['The previous result is still shown.'] : undefined);
+        stale.value = true;
+        useUiStore().toast('info', 'Analysis cancelled', result.value ? ['The previous result is still shown; run the analysis again from the status bar.'] : undefined);
         return;
       }
       error.value = e instanceof Error ? e.message : String(e);
@@ -104,5 +110,5 @@ export const useAnalysisStore = defineStore('analysis', () => {
     current?.cancel();
   }
 
-  return { result, catalog, running, progress, error, revision, reconciliation, attach, run, loadCatalog, analyse, cancel };
+  return { result, catalog, running, progress, error, revision, stale, reconciliation, attach, run, loadCatalog, analyse, cancel };
 });

@@ -4,7 +4,8 @@
 
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
-import type { InputRole } from '../../../shared/model/layers';
+import { LAYER_SYMBOL } from '../../../shared/model/layers';
+import type { LayerId } from '../../../shared/model/layers';
 import { CancelledError, SupersededError } from '../analysis/service';
 import type { BaselineResult, CompareMode, CompareResult, InputReport } from '../analysis/types';
 import { useAnalysisStore } from './analysis';
@@ -47,17 +48,12 @@ export const useCompareStore = defineStore('compare', () => {
     reports.value.filter((r) => r.layer === 'host').map((r) => ({ value: r.id, label: inputLabel(r) })),
   );
 
-  /** Captured inputs of a layer that has at least two of them (except hosts). */
-  const captureChoices = computed<Choice[]>(() => {
-    const byLayer = new Map<InputRole, InputReport[]>();
-    for (const r of reports.value) {
-      if (!r.layer || r.layer === 'host' || r.layer === 'context') continue;
-      byLayer.set(r.layer, [...(byLayer.get(r.layer) ?? []), r]);
-    }
-    return [...byLayer.entries()]
-      .filter(([, list]) => list.length >= 2)
-      .flatMap(([layer, list]) => list.map((r) => ({ value: r.id, label: `${layer}: ${inputLabel(r)}` })));
-  });
+  /** Captured CPUID values: CPUID dumps (host or guest) and KVM captures, compared raw. */
+  const captureChoices = computed<Choice[]>(() =>
+    reports.value
+      .filter((r) => r.layer && r.layer !== 'context' && r.layer !== 'requested')
+      .map((r) => ({ value: r.id, label: `${LAYER_SYMBOL[r.layer as LayerId]} · ${inputLabel(r)}` })),
+  );
 
   const moduleChoices = computed<Choice[]>(() => analysis.catalog.modules.map((m) => ({ value: m.version, label: m.version })));
 

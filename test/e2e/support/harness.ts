@@ -3,7 +3,7 @@
 // Only what differs between them lives here (starting, file dialogs); the suite itself
 // talks to the page.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, ElectronApplication, Page } from 'playwright-core';
@@ -29,8 +29,10 @@ export interface WorkbenchHarness {
   start(viewport?: Viewport): Promise<void>;
   /** Reloads the window, keeping the autosaved session. */
   restart(): Promise<void>;
-  /** Runs "Save Workspace As…" and returns the file written. */
-  saveWorkspace(trigger: () => Promise<void>): Promise<string>;
+  /** Runs something that saves a file (workspace, report) and returns the file written. */
+  captureSave(trigger: () => Promise<void>, extension: string): Promise<string>;
+  /** The system clipboard's text. */
+  readClipboard(): Promise<string>;
   /** Runs "Open Workspace…" and answers its dialog with `path`. */
   openWorkspace(trigger: () => Promise<void>, path: string): Promise<void>;
   close(): Promise<void>;
@@ -73,11 +75,14 @@ export async function browserHarness(): Promise<WorkbenchHarness> {
     async restart() {
       await harness.page.reload();
     },
-    async saveWorkspace(trigger) {
+    async captureSave(trigger) {
       const [download] = await Promise.all([harness.page.waitForEvent('download'), trigger()]);
       const path = join(tmp, download.suggestedFilename());
       await download.saveAs(path);
       return path;
+    },
+    readClipboard() {
+      return harness.page.evaluate(() => navigator.clipboard.readText());
     },
     async openWorkspace(trigger, path) {
       const [chooser] = await Promise.all([harness.page.waitForEvent('filechooser'), trigger()]);
@@ -142,14 +147,18 @@ export async function electronHarness(root: string, binary: string): Promise<Wor
       await app?.close();
       await launch();
     },
-    async saveWorkspace(trigger) {
-      const path = join(tmp, `saved-${Date.now()}.tdxws`);
+    async captureSave(trigger, extension) {
+      const path = join(tmp, `saved-${Date.now()}.${extension}`);
       await app!.evaluate(({ dialog }, p) => {
         dialog.showSaveDialog = (async () => ({ canceled: false, filePath: p })) as typeof dialog.showSaveDialog;
       }, path);
       await trigger();
-      await harness.page.waitForFunction(() => document.querySelector('[data-toast]')?.textContent?.includes('saved') ?? false);
+      for (let i = 0; i < 600 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 100));
       return path;
+    },
+    readClipboard() {
+      // The shell denies web permission requests; read the clipboard from the main process.
+      return app!.evaluate(({ clipboard }) => clipboard.readText());
     },
     async openWorkspace(trigger, path) {
       await app!.evaluate(({ dialog }, p) => {

@@ -81,7 +81,8 @@ export function defineWorkbenchSuite(create: () => Promise<WorkbenchHarness>): v
     expect(shown).toBe(total);
     expect(await page.textContent('footer.status')).toContain('Intel(R) Xeon(R) Bronze 3408U');
     // The module version comes from the demo's dmesg.
-    expect(await page.$eval('[data-context="module"] option', (o) => o.textContent)).toBe('1.5.06 (from dmesg)');
+    expect(await page.$eval('[data-context="module"] option', (o) => o.textContent)).toBe('1.5.06');
+    expect(await page.textContent('[data-src="module"]')).toBe('dmesg');
     expect(await page.getAttribute('[data-testid="pipeline"]', 'data-td-created')).toBe('true');
     await showView(page, 'sources');
     const inputs = await page.$$eval('[data-input]', (els) => els.map((e) => e.getAttribute('data-input')));
@@ -146,7 +147,7 @@ export function defineWorkbenchSuite(create: () => Promise<WorkbenchHarness>): v
     await screenshot('inspector-light');
     await page.click('[data-action="copy-bit"]');
     await page.waitForSelector('[data-toast="info"]');
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await h.readClipboard();
     expect(copied).toMatch(/^CPUID 7\.0\.EBX\[16\] \(avx512f\)\n/);
     expect(copied).toMatch(/Class: CONFIG_AND_NATIVE/);
     expect(copied).toMatch(/Why:\n {2}1\. /);
@@ -229,10 +230,11 @@ export function defineWorkbenchSuite(create: () => Promise<WorkbenchHarness>): v
     await page.fill('.compare-view input[type="search"]', '');
   });
 
-  it('shows a baseline over the loaded hosts', async () => {
+  it('shows a baseline over the loaded hosts with the -cpu that aligns them', async () => {
     await showView(page, 'baseline');
     await page.waitForSelector('[data-testid="baseline"]', { timeout: 60_000 });
-    expect(await page.textContent('[data-testid="baseline"]')).toMatch(/TD bits differ between 2 hosts/);
+    expect(await page.textContent('[data-testid="baseline"]')).toMatch(/TD bits and fields differ between 2 hosts/);
+    expect(await page.textContent('[data-testid="baseline-cpu"]')).toMatch(/^-cpu host,/);
   });
 
   it('shows the register map; a cell opens the bit in the inspector', async () => {
@@ -276,7 +278,7 @@ export function defineWorkbenchSuite(create: () => Promise<WorkbenchHarness>): v
   });
 
   it('saves the workspace and opens it again', async () => {
-    savedWorkspace = await h.saveWorkspace(() => page.click('.header .actions >> text=Save'));
+    savedWorkspace = await h.captureSave(() => page.click('.header .actions >> text=Save'), 'tdxws');
     const saved = JSON.parse(readFileSync(savedWorkspace, 'utf8')) as { inputs: { path: string }[]; context: { module?: string } };
     expect(saved.inputs.map((i) => i.path)).toContain('GenuineIntel00C06F2_EmeraldRapids_02_CPUID.txt');
     expect(saved.context.module).toBe('1.5.13');
@@ -290,6 +292,14 @@ export function defineWorkbenchSuite(create: () => Promise<WorkbenchHarness>): v
     expect(await page.$eval('[data-context="module"]', (s) => (s as HTMLSelectElement).value)).toBe('1.5.13');
   });
 
+  it('exports the report as Markdown', async () => {
+    const path = await h.captureSave(() => runPaletteCommand(page, 'export markdown', 'report.exportMarkdown'), 'md');
+    const md = readFileSync(path, 'utf8');
+    expect(md).toMatch(/^# /);
+    expect(md).toContain('Intel(R) Xeon(R) Bronze 3408U');
+    expect(md).toContain('1.5.13');
+  });
+
   it('restores the autosaved session at the next start', async () => {
     await page.waitForTimeout(1500); // autosave waits for a quiet moment
     await h.restart();
@@ -300,6 +310,45 @@ export function defineWorkbenchSuite(create: () => Promise<WorkbenchHarness>): v
     await showView(page, 'sources');
     expect(await page.$$eval('[data-input]', (els) => els.length)).toBe(5);
     expect(await page.$eval('[data-context="module"]', (s) => (s as HTMLSelectElement).value)).toBe('1.5.13');
+  });
+
+  it('runs long work in the background: the window responds, and it can be cancelled', async () => {
+    const big = ['GenuineIntel00C06F2_EmeraldRapids_01_CPUID.txt', 'GenuineIntel0050654_SkylakeXeon_20_CPUID.txt', 'GenuineIntel00806F8_SapphireRapids_06_CPUID.txt', 'GenuineIntel00A06D1_GraniteRapids_03_CPUID.txt', 'GenuineIntel00C06F2_EmeraldRapids_03_CPUID.txt', 'GenuineIntel00606A6_ICX_CPUID2.txt'].map((f) =>
+      join(CORPUS, 'aida64_instlatx64', f),
+    );
+    await showView(page, 'sources');
+    // In the page, as soon as the analysis shows its Cancel button: check the window still
+    // runs its own tasks (the parsing happens in the worker), then press Cancel.
+    const watching = page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const observer = new MutationObserver(() => {
+            const button = document.querySelector<HTMLButtonElement>('[data-action="cancel"]');
+            if (!button) return;
+            observer.disconnect();
+            const t0 = performance.now();
+            setTimeout(() => {
+              const lag = performance.now() - t0;
+              button.click();
+              resolve(lag);
+            }, 0);
+          });
+          observer.observe(document.body, { childList: true, subtree: true });
+        }),
+    );
+    await dropFiles(page, big);
+    const lagMs = await watching;
+    expect(lagMs).toBeLessThan(250);
+    await page.waitForSelector('[data-testid="stale"]');
+    expect(await page.textContent('[data-toast="info"]')).toMatch(/Analysis cancelled/);
+    await showView(page, 'findings');
+    // What was shown stays: the demo host is still the platform of the result.
+    expect(await page.textContent('footer.status')).toContain('Intel(R) Xeon(R) Bronze 3408U');
+    await showView(page, 'sources');
+    for (const f of big) await page.click(`[data-input="${f.split('/').pop()}"] [data-action="remove-input"]`);
+    await waitForIdle(page);
+    await page.waitForSelector('[data-testid="stale"]', { state: 'detached' });
+    expect(await page.$$eval('[data-input]', (els) => els.length)).toBe(5);
   });
 
   it('takes screenshots of every view in light and dark', async () => {
