@@ -9,11 +9,17 @@ import { bitKey, parseBitAddress } from '../../../shared/model/address';
 import type { BitAddress } from '../../../shared/model/address';
 import { filterGrid, filtersActive, NO_FILTERS } from '../grid/filter';
 import type { FilteredGrid, GridFilters } from '../grid/filter';
-import { buildGridModel, EMPTY_MODEL } from '../grid/model';
+import { buildGridModel, EMPTY_MODEL, prepareSearch } from '../grid/model';
 import type { GridModel, RowItem } from '../grid/model';
 import { rowAt } from '../analysis/row-table';
 import type { BitRow, FieldRow } from '../../../shared/engine/types';
 import { useAnalysisStore } from './analysis';
+
+/** Runs work when the window is idle (after the grid has painted). */
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => work(), { timeout: 1000 });
+  else setTimeout(work, 50);
+}
 
 export const useGridStore = defineStore('grid', () => {
   const analysis = useAnalysisStore();
@@ -35,6 +41,7 @@ export const useGridStore = defineStore('grid', () => {
     () => analysis.reconciliation,
     (rec) => {
       model.value = rec ? markRaw(buildGridModel(rec)) : EMPTY_MODEL;
+      if (rec) prepareSearch(model.value, whenIdle);
       if (finding.value !== null && (!rec || finding.value >= rec.findings.length)) finding.value = null;
     },
     { immediate: true },

@@ -230,6 +230,24 @@ export function defineWorkbenchSuite(create: () => Promise<WorkbenchHarness>): v
     await page.fill('.compare-view input[type="search"]', '');
   });
 
+  it('compares two captures value by value', async () => {
+    await page.click('[data-compare-mode="captures"]');
+    await page.waitForFunction(() => /register bits differ/.test(document.querySelector('[data-testid="compare-summary"]')?.textContent ?? ''));
+    await waitForIdle(page);
+    const summary = (await page.textContent('[data-testid="compare-summary"]')) ?? '';
+    expect(summary).toMatch(/host-cpuid-Xeon-Bronze-3408U\.xml[\s\S]*GenuineIntel00C06F2_EmeraldRapids_02_CPUID\.txt/);
+    await page.fill('.compare-view input[type="search"]', 'stepping');
+    await page.waitForSelector('[data-testid="compare"] .row');
+    const cells = await page.$$eval('[data-testid="compare"] .row >> nth=0', (rows) =>
+      Array.from(rows[0]!.children)
+        .map((c) => c.textContent?.trim() ?? '')
+        .filter(Boolean),
+    );
+    // Sapphire Rapids stepping 7 against Emerald Rapids stepping 2 (FMS 806F7 vs C06F2).
+    expect(cells).toEqual(['1.EAX[3:0]', 'stepping', '7', '2']);
+    await page.fill('.compare-view input[type="search"]', '');
+  });
+
   it('shows a baseline over the loaded hosts with the -cpu that aligns them', async () => {
     await showView(page, 'baseline');
     await page.waitForSelector('[data-testid="baseline"]', { timeout: 60_000 });
