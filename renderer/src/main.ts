@@ -12,11 +12,12 @@ import { startWorkbench } from './session';
 performance.mark('app:start');
 
 async function boot(): Promise<void> {
-  const bridge = await resolveBridge();
-  const pinia = createPinia();
+  // The worker first: it loads the engine and the knowledge tables while the window starts.
   const service = workerAnalysisService(
     () => new Worker(new URL('./worker/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
   );
+  const bridge = await resolveBridge();
+  const pinia = createPinia();
   createApp(App).use(pinia).mount('#app');
   await startWorkbench({ bridge, service, pinia });
   performance.mark('app:ready');

@@ -218,11 +218,9 @@ async function main(): Promise<void> {
     await waitForGridRows(mem, 300_000);
     const loadMs = Date.now() - t0;
     const cdp = await memContext.newCDPSession(mem);
+    await cdp.send('Performance.enable');
     await cdp.send('HeapProfiler.collectGarbage');
-    const metrics = (await cdp.send('Performance.getMetrics').catch(async () => {
-      await cdp.send('Performance.enable');
-      return cdp.send('Performance.getMetrics');
-    })) as { metrics: { name: string; value: number }[] };
+    const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
     const pageHeap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
     const measured = await mem.evaluate(async () => {
       const p = performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };

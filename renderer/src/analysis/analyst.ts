@@ -6,8 +6,9 @@
 import { ingest } from '../../../shared/ingest/ingest';
 import type { IngestOverride, IngestResult } from '../../../shared/ingest/types';
 import { FORMATS } from '../../../shared/formats/registry';
-import { kvmVersions } from '../../../shared/knowledge/kvm/kvm-knowledge';
-import { qemuVersions } from '../../../shared/knowledge/qemu/qemu-knowledge';
+import { kvmVersions, resolveKernel } from '../../../shared/knowledge/kvm/kvm-knowledge';
+import { qemuFeatureWords, qemuVersions } from '../../../shared/knowledge/qemu/qemu-knowledge';
+import { registerLayout, resolveBit } from '../../../shared/knowledge/bits';
 import type { EngineInputs } from '../../../shared/engine/types';
 import type { CpuidDump } from '../../../shared/model/dump';
 import { formatBit, formatField, formatLeafKey } from '../../../shared/model/address';
@@ -314,9 +315,17 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
   }
 
   return {
-    /** Reads the knowledge tables (module, KVM, QEMU, rules) before the first request needs them. */
+    /**
+     * Reads the knowledge tables (module, KVM, QEMU, bit names, rules) before the first
+     * request needs them: each builds its lookup structures on first use.
+     */
     warmUp() {
       catalog();
+      const kernels = kvmVersions();
+      if (kernels.length) resolveKernel(kernels[kernels.length - 1]!);
+      qemuFeatureWords();
+      resolveBit('avx512f');
+      registerLayout(7, 0, 'ebx');
     },
     async perform<K extends OperationName>(op: K, request: Operations[K]['request'], progress: (p: Progress) => void): Promise<Operations[K]['result']> {
       switch (op) {
