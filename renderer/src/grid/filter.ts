@@ -40,6 +40,13 @@ interface Term {
   readonly addressOnly: boolean;
 }
 
+/** A term as the row loop uses it: ` 7.0.ebx` to find at the start of an address token. */
+interface Needle extends Term {
+  readonly atTokenStart: string;
+}
+
+const CLASS_LOWER: readonly string[] = BIT_CLASSES.map((c) => c.toLowerCase());
+
 /** Splits the search text into lower-case terms; address-looking terms match addresses only. */
 export function parseSearch(text: string): Term[] {
   return text
@@ -57,13 +64,12 @@ export function parseSearch(text: string): Term[] {
     });
 }
 
-function rowMatches(t: RowTable, item: RowItem, terms: readonly Term[]): boolean {
+function rowMatches(t: RowTable, item: RowItem, terms: readonly Needle[]): boolean {
   for (const term of terms) {
-    const inAddress = item.tokens.includes(` ${term.text}`);
-    if (inAddress) continue;
+    if (item.tokens.includes(term.atTokenStart)) continue;
     if (term.addressOnly) return false;
     if (item.nameLower.includes(term.text)) continue;
-    if (BIT_CLASSES[t.cls[item.index]!]!.toLowerCase() === term.text) continue;
+    if (CLASS_LOWER[t.cls[item.index]!] === term.text) continue;
     return false;
   }
   return true;
@@ -77,7 +83,7 @@ export interface FilteredGrid {
 }
 
 export function filterGrid(model: GridModel, filters: GridFilters): FilteredGrid {
-  const terms = parseSearch(filters.text);
+  const terms: Needle[] = parseSearch(filters.text).map((term) => ({ ...term, atTokenStart: ` ${term.text}` }));
   const indices: number[] = [];
   let rows = 0;
   let lastGroup = -1;
