@@ -18,6 +18,7 @@ import { WORKSPACE_EXTENSION, workspaceSchema } from '../../../shared/api/worksp
 import type { Workspace } from '../../../shared/api/workspace';
 import { isBundleName, readDroppedFile } from './read-file';
 import { defaultSessionStore } from './session-store';
+import type * as DemoModule from '../../../shared/ingest/demo';
 import type { SessionStore } from './session-store';
 
 const THEME_KEY = 'tdx-cpuid.theme';
@@ -138,7 +139,14 @@ async function readFiles(files: readonly DroppedFile[], origin?: string): Promis
   return { files: opened, problems };
 }
 
+/** The demo's module, fetched once (a first start opens it at once, so fetching starts early). */
+let demoModule: Promise<typeof DemoModule> | null = null;
+function demoFiles(): Promise<typeof DemoModule> {
+  return (demoModule ??= import('../../../shared/ingest/demo'));
+}
+
 export function createBrowserBridge(options: BrowserBridgeOptions = {}): WorkbenchBridge {
+  void demoFiles();
   const session = options.session ?? defaultSessionStore();
   const pick = options.pickFiles ?? pickWithInput;
   const download = options.download ?? downloadWithAnchor;
@@ -192,10 +200,7 @@ export function createBrowserBridge(options: BrowserBridgeOptions = {}): Workben
     async loadDemo() {
       // The same demo files the CLI and the desktop app load (resources/demo/, generated
       // into shared/ingest/demo-files.ts); a separate chunk, fetched when first asked for.
-      const { demoReportFiles, DEMO_ORIGIN } = await import('../../../shared/ingest/demo');
-      const files: OpenedFile[] = demoReportFiles().map((f) => ({ ...f, origin: DEMO_ORIGIN }));
-      if (files.length === 0) return { files: [], problems: [{ path: 'demo', message: 'this build carries no demo bug report' }] };
-      return { files, problems: [] };
+      return (await demoFiles()).demoOpenResult();
     },
 
     async saveWorkspace(workspace, mode) {
