@@ -40,7 +40,7 @@ export function factsOf(p: ParsedInput): { label: string; value: string }[] {
       if (p.valueKind !== 'values') add('values', p.valueKind === 'mask' ? 'feature mask' : p.valueKind === 'ternary' ? 'template (some bits given)' : 'flags only');
       if (p.meta.packages !== null) add('packages', p.meta.packages);
       if (p.probeEchoes.length) add('probe rows dropped', p.probeEchoes.length);
-      for (const [k, v] of Object.entries(p.annotations).slice(0, 4)) add(k, v.length > 80 ? `${v.slice(0, 79)}…` : v);
+      for (const [k, v] of Object.entries(p.annotations).slice(0, 4)) add(k, v.length > 300 ? `${v.slice(0, 299)}…` : v);
       break;
     case 'dmesg':
       add('kernel', p.kernelVersion);
