@@ -320,14 +320,22 @@ const HEAD_LINE_MAX = 512;
  * HEAD_LINE_MAX characters, so that a detector's regular expressions stay cheap on hostile input.
  */
 export function headLines(text: string, maxLines = 400): string[] {
-  const out: string[] = [];
-  const c = new LineCursor(head(text));
-  while (out.length < maxLines && c.nextLine()) {
-    c.skipIndent();
-    out.push(c.end - c.pos > HEAD_LINE_MAX ? c.text.slice(c.pos, c.pos + HEAD_LINE_MAX) : c.rest());
+  // Several detectors ask for the same text's head in a row: the last answer is kept
+  // (cut for at least 600 lines, the most any detector asks for).
+  if (lastHead === null || lastHead.text !== text || lastHead.maxLines < maxLines) {
+    const limit = Math.max(maxLines, 600);
+    const lines: string[] = [];
+    const c = new LineCursor(head(text));
+    while (lines.length < limit && c.nextLine()) {
+      c.skipIndent();
+      lines.push(c.end - c.pos > HEAD_LINE_MAX ? c.text.slice(c.pos, c.pos + HEAD_LINE_MAX) : c.rest());
+    }
+    lastHead = { text, maxLines: limit, lines };
   }
-  return out;
+  return lastHead.lines.slice(0, maxLines);
 }
+
+let lastHead: { readonly text: string; readonly maxLines: number; readonly lines: readonly string[] } | null = null;
 
 /** Counts, per CPU id, a new unique id when a dump repeats one; says which were renumbered. */
 export class CpuIdAllocator {

@@ -74,7 +74,13 @@ export const dmesg: InputFormat<DmesgInput> = {
     // Look at the head first: most text that is not a kernel log is recognised there
     // without splitting a megabyte dump into lines.
     const head = text.length > 65_536 ? text.slice(0, 65_536).split(/\r?\n/, 201) : null;
-    const lines = head && head.length > 200 && !looksKernelish(head) ? [] : text.slice(0, 4_000_000).split(/\r?\n/, 200_000);
+    const scanned = head && head.length > 200 && !looksKernelish(head) ? '' : text.slice(0, 4_000_000);
+    const lines = scanned === '' ? [] : scanned.split(/\r?\n/, 200_000);
+    // Per-line patterns run only where the text holds a literal they need ("tdx: ",
+    // "kvm_intel: ", "SEAMCALL"; "Linux version"): the module version matters only
+    // beside TDX lines. Short literals are a fast scan in V8.
+    const mayTdx = scanned.includes('tdx: ') || scanned.includes('kvm_i') || scanned.includes('SEAMC');
+    const mayBanner = scanned.includes('Linux');
     let kernel = 0;
     let tdx = 0;
     let version = false;
@@ -84,9 +90,11 @@ export const dmesg: InputFormat<DmesgInput> = {
       if (raw.length > 2000) continue;
       const { message, prefixed } = stripKernelPrefix(raw);
       if (prefixed) kernel++;
-      if (/^(?:virt\/)?tdx: |^kvm_intel: .*(?:tdx|TDX)|SEAMCALL/.test(message)) tdx++;
-      if (OLD_MODULE.test(message) || VERSION.test(message)) version = true;
-      if (BANNER.test(message)) banner = true;
+      if (mayTdx) {
+        if (/^(?:virt\/)?tdx: |^kvm_intel: .*(?:tdx|TDX)|SEAMCALL/.test(message)) tdx++;
+        if (!version && (OLD_MODULE.test(message) || VERSION.test(message))) version = true;
+      }
+      if (mayBanner && !banner && BANNER.test(message)) banner = true;
     }
     if (tdx > 0) {
       return { confidence: 0.95, reason: `kernel log: ${tdx} TDX line${tdx === 1 ? '' : 's'}${version ? ', names the TDX module version' : ''}` };

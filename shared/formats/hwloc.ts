@@ -50,6 +50,46 @@ function parseInfo(lines: readonly { no: number; key: string; value: string }[],
   return finishDump({ format: FORMAT_ID, name, valueKind: 'values', cpus: [], annotations, warnings });
 }
 
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = HEX_DIGIT['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/**
+ * The row as hwloc-gather-cpuid writes it (`5 7 0 0 0 => 2 f3bfb7ef fb417ffe ffdd4432`: hex of
+ * 1-8 digits without `0x`, single spaces or tabs) read by hand into `out` (MASK, 4 inputs,
+ * 4 outputs). Any other shape returns false and goes through ROW_RE and its checks; on the
+ * rows this accepts, both read the same numbers. A puN bundle has ~100 000 such rows.
+ */
+function scanCanonicalRow(t: string, out: number[]): boolean {
+  let p = 0;
+  const end = t.length;
+  for (let f = 0; f < 9; f++) {
+    if (f === 5) {
+      // ` => `
+      if (t.charCodeAt(p) !== 61 || t.charCodeAt(p + 1) !== 62) return false;
+      p += 2;
+      const c = t.charCodeAt(p);
+      if (c !== 32 && c !== 9) return false;
+      while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+    }
+    const start = p;
+    let v = 0;
+    while (p < end) {
+      const c = t.charCodeAt(p);
+      const d = c < 128 ? HEX_DIGIT[c]! : -1;
+      if (d < 0) break;
+      v = v * 16 + d;
+      p++;
+    }
+    if (p === start || p - start > 8) return false;
+    out[f] = v;
+    if (f === 8) return p === end;
+    const c = t.charCodeAt(p);
+    if (c !== 32 && c !== 9) return false;
+    while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  }
+  return false;
+}
+
 function parseHwloc(text: string, name: string): CpuidDump {
   const lines = splitLines(stripBom(text));
   const builder = new CpuidTableBuilder();
@@ -59,9 +99,21 @@ function parseHwloc(text: string, name: string): CpuidDump {
   let gatheredId: number | undefined;
   let rows = 0;
 
+  const fields = [0, 0, 0, 0, 0, 0, 0, 0, 0];
   for (const line of lines) {
-    const t = unquote(line.text).trim();
+    // unquote() only changes lines that start with a blank or '>'; spare the others its pattern.
+    const c0 = line.text.charCodeAt(0);
+    const t = c0 === 62 || c0 === 32 || c0 === 9 || c0 === 0xa0 || c0 === 0xfeff || (c0 >= 9 && c0 <= 13) || c0 > 0x1000 ? unquote(line.text).trim() : line.text.trim();
     if (t === '') continue;
+    if (scanCanonicalRow(t, fields)) {
+      const [mask, eaxIn, , ecxIn, , eax, ebx, ecx, edx] = fields;
+      if (mask! > 0xf || (mask! & MASK_EAX) === 0) {
+        throw new FormatError(name, line.no, 'a MASK with bit 0 (EAX input) set and no bits above 3, such as 1 (leaf) or 5 (leaf and sub-leaf)', t, FORMAT_ID);
+      }
+      builder.addValues(eaxIn!, mask! & MASK_ECX ? ecxIn! : undefined, eax!, ebx!, ecx!, edx!);
+      rows++;
+      continue;
+    }
     if (t.startsWith('#')) {
       if (HEADER_RE.test(t)) sawHeader = true;
       continue;

@@ -19,13 +19,37 @@ export interface KernelLine {
   readonly prefixed: boolean;
 }
 
+/**
+ * Whether a pattern anchored at the start could match `s`, from its first character alone:
+ * detectors run this on every line of every file (a CPUID dump has 20 000), and most lines
+ * start with a character none of the prefixes can start with.
+ */
+const startsLower = (s: string): boolean => s.charCodeAt(0) >= 97 && s.charCodeAt(0) <= 122;
+const startsUpper = (s: string): boolean => s.charCodeAt(0) >= 65 && s.charCodeAt(0) <= 90;
+const startsDigit = (s: string): boolean => s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57;
+const startsBracket = (s: string): boolean => s.charCodeAt(0) === 91;
+/** A superset of the characters `\s` matches (the pattern itself decides). */
+const startsBlank = (s: string): boolean => {
+  const c = s.charCodeAt(0);
+  return c <= 32 || c === 0xa0 || c >= 0x1680;
+};
+
 export function stripKernelPrefix(line: string): KernelLine {
-  let s = line.replace(/^\s*(?:>\s?)+/, '').replace(/^\s+/, '');
+  let s = line;
+  if (s.charCodeAt(0) === 62 || startsBlank(s)) s = s.replace(/^\s*(?:>\s?)+/, '').replace(/^\s+/, '');
   let prefixed = false;
   for (let i = 0; i < 4; i++) {
     const before = s;
-    s = s.replace(PRIORITY, '').replace(DMESG_X, '').replace(JOURNAL_SHORT, '').replace(JOURNAL_ISO, '').replace(DMESG_T, '');
-    s = s.replace(/^\s+/, '').replace(TIMESTAMP, '').replace(CALLER, '');
+    // The same replacements in the same order as ever; each runs only where its first
+    // character can match (elsewhere it would leave the text as it is).
+    if (s.charCodeAt(0) === 60) s = s.replace(PRIORITY, '');
+    if (startsLower(s)) s = s.replace(DMESG_X, '');
+    if (startsUpper(s) && s.charCodeAt(3) === 32) s = s.replace(JOURNAL_SHORT, ''); // `Mar 03 ...`
+    if (startsDigit(s) && s.charCodeAt(4) === 45) s = s.replace(JOURNAL_ISO, ''); // `2026-03-03...`
+    if (startsBracket(s)) s = s.replace(DMESG_T, '');
+    if (startsBlank(s)) s = s.replace(/^\s+/, '');
+    if (startsBracket(s)) s = s.replace(TIMESTAMP, '');
+    if (startsBracket(s)) s = s.replace(CALLER, '');
     if (s === before) break;
     // Only a real prefix counts: leading blanks (indented JSON, pasted code) do not.
     prefixed = true;
