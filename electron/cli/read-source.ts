@@ -3,7 +3,7 @@
 // A refused bundle is a usage error (exit 2) with the bundle's reason.
 
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import type { OpenProblem } from '../../shared/api/bridge';
+import type { OpenProblem, OpenResult } from '../../shared/api/bridge';
 import type { SourceFile } from '../../shared/model/source';
 import { CliError } from './errors';
 import { BundleError } from '../bundle/limits';
@@ -39,28 +39,50 @@ export interface ReadSources {
   readonly problems: readonly OpenProblem[];
 }
 
-/** Every path: plain files as themselves, folders and bundles expanded in memory. */
+/** How one command-line path is read: a plain file at once, a folder or bundle in the background. */
+type Reading = { readonly kind: 'file'; readonly file: SourceFile } | { readonly kind: 'tree'; readonly path: string; readonly opened: Promise<OpenResult> };
+
+function startReading(path: string): Reading {
+  const st = statOf(path);
+  if (st.isFile() && st.size <= MAX_INPUT_BYTES) {
+    const bytes = readFileSync(path);
+    if (!archiveKind(bytes.subarray(0, 1024))) return { kind: 'file', file: { path, sha256: sha256Hex(bytes), size: st.size, text: decodeBytes(bytes) } };
+  }
+  const opened = openPath(path);
+  opened.catch(() => undefined); // reported in argument order by readSources
+  return { kind: 'tree', path, opened };
+}
+
+/**
+ * Every path: plain files as themselves, folders and bundles expanded in memory. Bundles
+ * are opened all at once (their bzip2 streams decompress in child processes side by side);
+ * files, problems and the first error come in argument order all the same.
+ */
 export async function readSources(paths: readonly string[]): Promise<ReadSources> {
   const files: SourceFile[] = [];
   const explicit = new Set<string>();
   const problems: OpenProblem[] = [];
-  for (const path of paths) {
-    const st = statOf(path);
-    if (st.isFile() && st.size <= MAX_INPUT_BYTES) {
-      const head = readFileSync(path).subarray(0, 1024);
-      if (!archiveKind(head)) {
-        files.push(readSourceFile(path));
-        explicit.add(path);
-        continue;
-      }
+  const readings: (Reading | { readonly kind: 'error'; readonly error: unknown })[] = paths.map((path) => {
+    try {
+      return startReading(path);
+    } catch (error) {
+      return { kind: 'error', error };
+    }
+  });
+  for (const r of readings) {
+    if (r.kind === 'error') throw r.error;
+    if (r.kind === 'file') {
+      files.push(r.file);
+      explicit.add(r.file.path);
+      continue;
     }
     try {
-      const r = await openPath(path);
-      for (const f of r.files) files.push({ path: f.path, sha256: f.sha256, size: f.size, text: f.text });
-      problems.push(...r.problems);
+      const opened = await r.opened;
+      for (const f of opened.files) files.push({ path: f.path, sha256: f.sha256, size: f.size, text: f.text });
+      problems.push(...opened.problems);
     } catch (e) {
       if (e instanceof BundleError) throw new CliError(e.message);
-      throw new CliError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      throw new CliError(`${r.path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
   }
   return { files, explicit, problems };

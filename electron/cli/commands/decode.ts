@@ -10,6 +10,7 @@ import { FormatError } from '../../../shared/model/errors';
 import { decodeReport, findCpu, renderDecodeText, writeDecodeReportJson } from '../../../shared/knowledge/decode/index';
 import { CliError, EXIT } from '../errors';
 import { loadInputs } from '../load-inputs';
+import { FdOutput, OutputClosed } from '../output/fd-output';
 import type { RegisterCommand } from './index';
 
 interface DecodeCliOptions {
@@ -89,9 +90,14 @@ export const registerDecode: RegisterCommand = (program: Command, setExit) => {
         if (e.code === 'EPIPE') process.exit(EXIT.ok);
         throw e;
       });
-      process.stdout.cork();
-      await decode(files, opts, (chunk) => process.stdout.write(chunk));
-      process.stdout.uncork();
+      // Pieces gathered in one reused buffer and written with writeSync (see fd-output.ts).
+      const out = new FdOutput(process.stdout.fd, process.stdout);
+      try {
+        await decode(files, opts, (chunk) => out.push(chunk));
+        out.flush();
+      } catch (e) {
+        if (!(e instanceof OutputClosed)) throw e;
+      }
       setExit(EXIT.ok);
     });
 };
