@@ -36,11 +36,17 @@ export interface RowTable {
   readonly flags: Uint8Array;
   /** `values[row * LAYER_COUNT + layer]`; NaN where the layer has no value. */
   readonly values: Float64Array;
-  readonly names: readonly (string | null)[];
-  /** Gates joined with ','. */
-  readonly gates: readonly string[];
-  /** Reasons joined with '\n'. */
-  readonly reasons: readonly string[];
+  /**
+   * Strings are few and repeat a lot (~14 000 rows have a few hundred distinct reason chains),
+   * so each row holds an index into a list of distinct texts: `nameText[name[i]]` (-1 = no
+   * name), gates joined with ',', reasons joined with '\n'.
+   */
+  readonly name: Int32Array;
+  readonly nameText: readonly string[];
+  readonly gate: Uint32Array;
+  readonly gateText: readonly string[];
+  readonly reason: Uint32Array;
+  readonly reasonText: readonly string[];
 }
 
 /** The reconciliation as the interface holds it: everything but the rows as they came, rows in columns. */
@@ -89,22 +95,44 @@ function displayOrder(bits: readonly BitRow[], fields: readonly FieldRow[]): Any
   return out;
 }
 
-/** Joins string lists, once per distinct list (the engine shares reason lists between equal bits). */
-function joiner(sep: string): (list: readonly string[]) => string {
-  const seen = new Map<readonly string[], string>();
-  return (list) => {
-    if (list.length === 0) return '';
-    let s = seen.get(list);
-    if (s === undefined) seen.set(list, (s = list.join(sep)));
-    return s;
+/** A list of distinct texts and each text's index in it. */
+class TextList {
+  readonly texts: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  indexOf(text: string): number {
+    let i = this.index.get(text);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(text);
+      this.index.set(text, i);
+    }
+    return i;
+  }
+}
+
+/** Index of a joined string list, joining once per distinct list object (the engine shares them). */
+function joinedIndex(sep: string): { list: TextList; of: (parts: readonly string[]) => number } {
+  const list = new TextList();
+  list.indexOf('');
+  const byList = new Map<readonly string[], number>();
+  return {
+    list,
+    of(parts) {
+      if (parts.length === 0) return 0;
+      let i = byList.get(parts);
+      if (i === undefined) byList.set(parts, (i = list.indexOf(parts.join(sep))));
+      return i;
+    },
   };
 }
 
 export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[]): RowTable {
   const rows = displayOrder(bits, fields);
   const n = rows.length;
-  const joinGates = joiner(',');
-  const joinReasons = joiner('\n');
+  const names = new TextList();
+  const gates = joinedIndex(',');
+  const reasons = joinedIndex('\n');
   const t = {
     count: n,
     field: new Uint8Array(n),
@@ -118,9 +146,12 @@ export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[])
     decided: new Uint8Array(n),
     flags: new Uint8Array(n),
     values: new Float64Array(n * LAYER_COUNT),
-    names: new Array<string | null>(n),
-    gates: new Array<string>(n),
-    reasons: new Array<string>(n),
+    name: new Int32Array(n),
+    nameText: names.texts,
+    gate: new Uint32Array(n),
+    gateText: gates.list.texts,
+    reason: new Uint32Array(n),
+    reasonText: reasons.list.texts,
   };
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
@@ -141,9 +172,9 @@ export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[])
       const v = values[LAYER_IDS[l]!];
       t.values[base + l] = v === null ? NaN : v;
     }
-    t.names[i] = r.name;
-    t.gates[i] = joinGates(r.gates);
-    t.reasons[i] = joinReasons(r.reasons);
+    t.name[i] = r.name === null ? -1 : names.indexOf(r.name);
+    t.gate[i] = gates.of(r.gates);
+    t.reason[i] = reasons.of(r.reasons);
   }
   return t;
 }
@@ -156,7 +187,9 @@ export function toView(rec: Reconciliation): ReconciliationView {
 
 /** The typed arrays' buffers, to transfer instead of copy. */
 export function transferables(t: RowTable): ArrayBuffer[] {
-  return [t.field, t.leaf, t.subleaf, t.hasSubleaf, t.reg, t.lo, t.hi, t.cls, t.decided, t.flags, t.values].map((a) => a.buffer as ArrayBuffer);
+  return [t.field, t.leaf, t.subleaf, t.hasSubleaf, t.reg, t.lo, t.hi, t.cls, t.decided, t.flags, t.values, t.name, t.gate, t.reason].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -188,6 +221,21 @@ export function rowDisagrees(t: RowTable, i: number): boolean {
   return (t.flags[i]! & FLAG_DISAGREEMENT) !== 0;
 }
 
+export function rowName(t: RowTable, i: number): string | null {
+  const k = t.name[i]!;
+  return k < 0 ? null : t.nameText[k]!;
+}
+
+export function rowGates(t: RowTable, i: number): string[] {
+  const g = t.gateText[t.gate[i]!]!;
+  return g ? g.split(',') : [];
+}
+
+export function rowReasons(t: RowTable, i: number): string[] {
+  const r = t.reasonText[t.reason[i]!]!;
+  return r ? r.split('\n') : [];
+}
+
 export function rowWidth(t: RowTable, i: number): number {
   return t.hi[i]! - t.lo[i]! + 1;
 }
@@ -201,16 +249,16 @@ export function rowAt(t: RowTable, i: number): BitRow | FieldRow {
     subleaf: rowSubleaf(t, i),
     reg: rowReg(t, i),
     class: rowClass(t, i),
-    gates: t.gates[i] ? t.gates[i]!.split(',') : [],
+    gates: rowGates(t, i),
     decidedBy: rowDecidedBy(t, i),
     disagreement: rowDisagrees(t, i),
-    reasons: t.reasons[i] ? t.reasons[i]!.split('\n') : [],
+    reasons: rowReasons(t, i),
   };
-  if (t.field[i]) return { ...common, bits: [t.lo[i]!, t.hi[i]!], name: t.names[i] ?? '', values };
+  if (t.field[i]) return { ...common, bits: [t.lo[i]!, t.hi[i]!], name: rowName(t, i) ?? '', values };
   return {
     ...common,
     bit: t.lo[i]!,
-    name: t.names[i] ?? null,
+    name: rowName(t, i),
     values: values as Record<LayerId, 0 | 1 | null>,
     ...(t.flags[i]! & FLAG_GUEST_CONTROLLED ? { guestControlled: true } : {}),
   };

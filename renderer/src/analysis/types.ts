@@ -83,6 +83,7 @@ export interface AnalysisResult {
     readonly ingestMs: number;
     readonly reconcileMs: number;
     readonly rowsMs: number;
+    readonly encodeMs: number;
     /** When the worker began this analysis, as an epoch time (performance.timeOrigin + now()). */
     readonly startedAt: number;
   };

@@ -8,7 +8,7 @@ import type { Reg } from '../../../shared/model/address';
 import { BIT_CLASSES } from '../../../shared/engine/types';
 import type { BitClass, Finding } from '../../../shared/engine/types';
 import type { ReconciliationView, RowTable } from '../analysis/row-table';
-import { LAYER_COUNT, rowSubleaf } from '../analysis/row-table';
+import { LAYER_COUNT, rowName, rowSubleaf } from '../analysis/row-table';
 
 export interface GroupItem {
   readonly kind: 'group';
@@ -97,7 +97,7 @@ class GridRow implements RowItem {
   }
 
   get nameLower(): string {
-    return (this.nameText ??= (this.table.names[this.index] ?? '').toLowerCase());
+    return (this.nameText ??= (rowName(this.table, this.index) ?? '').toLowerCase());
   }
 }
 
@@ -131,9 +131,12 @@ export const EMPTY_TABLE: RowTable = {
   decided: new Uint8Array(0),
   flags: new Uint8Array(0),
   values: new Float64Array(0),
-  names: [],
-  gates: [],
-  reasons: [],
+  name: new Int32Array(0),
+  nameText: [],
+  gate: new Uint32Array(0),
+  gateText: [''],
+  reason: new Uint32Array(0),
+  reasonText: [''],
 };
 
 export const EMPTY_MODEL: GridModel = { table: EMPTY_TABLE, items: [], byKey: new Map(), leaves: [], classes: [], rowCount: 0 };

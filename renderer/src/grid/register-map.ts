@@ -3,7 +3,7 @@
 
 import type { BitClass } from '../../../shared/engine/types';
 import { LAYER_IDS } from '../../../shared/model/layers';
-import { rowClass, rowDisagrees, rowValue } from '../analysis/row-table';
+import { rowClass, rowDisagrees, rowName, rowValue } from '../analysis/row-table';
 import type { GridModel, RowItem } from './model';
 
 const TD = LAYER_IDS.indexOf('td');
@@ -69,7 +69,7 @@ export function buildRegisterMap(model: GridModel): MapStrip[] {
       const disagreement = rowDisagrees(t, r);
       if (disagreement) disagreements++;
       const cls = rowClass(t, r);
-      const name = t.names[r];
+      const name = rowName(t, r);
       const shown = item.kind === 'bit' ? (td === null ? '–' : String(td)) : v === null ? '–' : `0x${v.toString(16)}`;
       cells.push({
         bit,

@@ -2,7 +2,7 @@
 
 import type { BitClass, Finding, Severity } from '../../../shared/engine/types';
 import { LAYER_IDS, LAYER_SYMBOL, LAYER_TITLE } from '../../../shared/model/layers';
-import { rowClass, rowDecidedBy, rowDisagrees, rowValue, rowWidth } from '../analysis/row-table';
+import { rowClass, rowDecidedBy, rowDisagrees, rowName, rowValue, rowWidth } from '../analysis/row-table';
 import type { RowTable } from '../analysis/row-table';
 import { CLASS_INFO } from '../util/classes';
 import { formatValue } from '../util/format';
@@ -44,7 +44,7 @@ export function rowCells(t: RowTable, item: RowItem, findings: readonly Finding[
   const cls = rowClass(t, r);
   return {
     address: item.address,
-    name: t.names[r] ?? null,
+    name: rowName(t, r),
     disagree,
     field: item.kind === 'field',
     tag: CLASS_INFO[cls].tag,
