@@ -10,6 +10,7 @@ import { useGridStore } from './grid';
 import { useUiStore } from './ui';
 import { useWorkspaceStore } from './workspace';
 import { useCompareStore } from './compare';
+import { bridge } from '../platform/bridge';
 
 const FILE = { path: 'host/cpuid.txt', origin: 'host/cpuid.txt', sha256: 'a'.repeat(64), size: 5, text: 'CPU 0' };
 
@@ -151,6 +152,23 @@ describe('workspace store', () => {
     env.picks.push([new File([env.downloads[0]!.content], 'workspace.tdxws')]);
     await ws.open();
     expect(useInputsStore().inputs.map((i) => i.file.sha256)).toEqual([FILE.sha256]);
+  });
+
+  it('asks where to save once the session no longer comes from a workspace file', async () => {
+    const ws = useWorkspaceStore();
+    const modes: string[] = [];
+    const b = bridge();
+    const real = b.saveWorkspace.bind(b);
+    b.saveWorkspace = (w, mode) => {
+      modes.push(mode);
+      return real(w, mode);
+    };
+    ws.apply({ ...ws.snapshot(), inputs: [] }, 'old.tdxws');
+    await ws.save('save');
+    ws.closeAll();
+    useInputsStore().add([FILE]);
+    await ws.save('save');
+    expect(modes).toEqual(['save', 'save-as']);
   });
 
   it('keeps the session when a workspace file is bad, and says why', async () => {

@@ -94,7 +94,10 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   async function save(mode: 'save' | 'save-as'): Promise<void> {
     const ui = useUiStore();
     try {
-      const saved = await bridge().saveWorkspace(snapshot(), mode);
+      // "Save" of a session that has no workspace file (the demo, after Close All, however
+      // it was reached: menu, palette or keyboard) asks where, like "Save As": never over
+      // the file a previous session was saved to.
+      const saved = await bridge().saveWorkspace(snapshot(), mode === 'save' && path.value === null ? 'save-as' : mode);
       if (saved) {
         path.value = saved.path;
         ui.toast('info', `Workspace saved: ${saved.path}`);
