@@ -16,7 +16,7 @@
 // config-not-configurable, fms-min-stepping and named-cpu-model report these problems.
 
 import type { BitAddress, LeafKey, Reg } from '../model/address';
-import { REGS, formatLeafKey, leafKeyString } from '../model/address';
+import { REGS, bits64, formatLeafKey, leafKeyString } from '../model/address';
 import type { ModuleTable } from '../knowledge/tdx-module/module-table';
 import { attrBit } from '../knowledge/tdx-module/module-table';
 import type { HostView } from './host';
@@ -24,7 +24,7 @@ import type { Bits, Layer } from './layer';
 import { layerReg } from './layer';
 import type { EngineState } from './pipeline';
 import { TDX_OPERAND_INVALID_CPUID_CONFIG, hexStatus } from './tdx-errors';
-import { attributeCpuidBit, attributeList, bits64, bitList, hex, maskBits, xfamCpuidBit, xfamList } from './rules/words';
+import { attributeCpuidBit, attributeList, bitList, hex, maskBits, xfamCpuidBit, xfamList } from './rules/words';
 
 export type PreflightStage = 'qemu' | 'kvm' | 'module';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bitsOf, extractField, formatBit, formatField, parseBitAddress } from './address';
+import { bits64, bitsOf, extractField, formatBit, formatField, parseBitAddress } from './address';
 
 describe('bit addresses', () => {
   it('reads the ways engineers write a bit', () => {
@@ -26,5 +26,9 @@ describe('bit addresses', () => {
     expect(extractField(0x000806f8, [4, 7])).toBe(0xf);
     expect(extractField(0xffffffff, [0, 31])).toBe(0xffffffff);
     expect(bitsOf(0x80000011)).toEqual([0, 4, 31]);
+    // TD ATTRIBUTES: SEPT_VE_DISABLE (28), PKS (30) and PERFMON (63); XFAM 0x602e7.
+    expect(bits64(0x8000000050000000n)).toEqual([28, 30, 63]);
+    expect(bits64(0x602e7n)).toEqual([0, 1, 2, 5, 6, 7, 9, 17, 18]);
+    expect(bits64(0n)).toEqual([]);
   });
 });

@@ -153,6 +153,13 @@ export function bitsOf(mask: number): number[] {
   return out;
 }
 
+/** Set bit positions of a 64-bit mask (ATTRIBUTES, XFAM), ascending. */
+export function bits64(mask: bigint): number[] {
+  const out = bitsOf(Number(mask & 0xffffffffn));
+  for (const b of bitsOf(Number((mask >> 32n) & 0xffffffffn))) out.push(b + 32);
+  return out;
+}
+
 export function popcount(mask: number): number {
   let m = mask >>> 0;
   let n = 0;

@@ -80,12 +80,6 @@ export function hex64(value: bigint): string {
   return `0x${value.toString(16).padStart(16, '0')}`;
 }
 
-/** Set bit positions of a 64-bit mask, ascending. */
-export function bits64(value: bigint): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < 64; i++) if ((value >> BigInt(i)) & 1n) out.push(i);
-  return out;
-}
 
 /** Last path component, for titles (`/a/b/c.txt` -> `c.txt`; bundle members too). */
 export function baseName(path: string): string {

@@ -2,6 +2,7 @@
 // a short tag (the non-colour cue in cells and chips) and a sentence for the inspector.
 
 import type { BitClass, Gate } from '../../../shared/engine/types';
+import { xfamTitle } from '../../../shared/knowledge/td-params';
 
 export interface ClassInfo {
   readonly tag: string;
@@ -43,34 +44,11 @@ export const CLASS_INFO: Readonly<Record<BitClass, ClassInfo>> = {
   KVM_PV: { tag: 'PV', title: 'KVM paravirtual', description: "KVM's paravirtual range: answered by KVM from KVM_SET_CPUID2, never by the module." },
 };
 
-/** Names of XFAM state components (Intel SDM vol. 1, 13.1) for gate explanations. */
-const XFAM_COMPONENTS: Readonly<Record<number, string>> = {
-  0: 'x87',
-  1: 'SSE',
-  2: 'AVX',
-  3: 'MPX BNDREGS',
-  4: 'MPX BNDCSR',
-  5: 'AVX-512 opmask',
-  6: 'AVX-512 ZMM_Hi256',
-  7: 'AVX-512 Hi16_ZMM',
-  8: 'PT',
-  9: 'PKRU',
-  10: 'PASID',
-  11: 'CET_U',
-  12: 'CET_S',
-  13: 'HDC',
-  14: 'UINTR',
-  15: 'LBR',
-  16: 'HWP',
-  17: 'AMX XTILECFG',
-  18: 'AMX XTILEDATA',
-  19: 'APX',
-};
 
 export function gateText(gate: Gate): string {
   const [kind, arg] = gate.split(':', 2) as [string, string | undefined];
   if (kind === 'XFAM' && arg !== undefined) {
-    const name = XFAM_COMPONENTS[Number(arg)];
+    const name = xfamTitle(Number(arg));
     return `needs XFAM[${arg}]${name ? ` (${name})` : ''} enabled for the TD`;
   }
   if (kind === 'ATTR' && arg !== undefined) return `follows the TD attribute ${arg}`;

@@ -4,10 +4,11 @@
 // is reported once, by module-init-verify, not by every rule that follows from it).
 
 import type { BitAddress, LeafKey, Reg } from '../../model/address';
-import { bitsOf, formatBit, formatLeafKey } from '../../model/address';
+import { bits64, bitsOf, formatBit, formatLeafKey } from '../../model/address';
 import { bitInfo, findBitByName } from '../../knowledge/bits';
 import { qemuFeatureByName, qemuFeatureName } from '../../knowledge/qemu/qemu-knowledge';
 import { compareModuleVersions, parseModuleVersion } from '../../knowledge/tdx-module/versions';
+import { ATTRIBUTE_NAMES, xfamName } from '../../knowledge/td-params';
 import type { RuleContext } from './types';
 
 /** Name of a bit: Linux X86_FEATURE name (HLE, AVX512F), else the decode name; null when unnamed. */
@@ -102,57 +103,13 @@ export function moduleWords(ctx: RuleContext): string {
   return c.exact || c.requested === null ? `module ${ctx.module.version}` : `module ${c.requested} (table ${ctx.module.version})`;
 }
 
-/** TD ATTRIBUTES bit names (TD_PARAMS.ATTRIBUTES, TDX module td_param_attributes_t). */
-export const ATTRIBUTE_NAMES: Readonly<Record<number, string>> = {
-  0: 'DEBUG',
-  6: 'PMT_PROF',
-  16: 'ICSSD',
-  27: 'LASS',
-  28: 'SEPT_VE_DISABLE',
-  29: 'MIGRATABLE',
-  30: 'PKS',
-  31: 'KL',
-  62: 'TPA',
-  63: 'PERFMON',
-};
-
-/** XSAVE state components (XFAM / XCR0 | IA32_XSS bit numbers, Intel SDM vol. 1 13.1). */
-export const XFAM_NAMES: Readonly<Record<number, string>> = {
-  0: 'x87',
-  1: 'SSE',
-  2: 'AVX',
-  3: 'BNDREGS',
-  4: 'BNDCSR',
-  5: 'OPMASK',
-  6: 'ZMM_Hi256',
-  7: 'Hi16_ZMM',
-  8: 'PT',
-  9: 'PKRU',
-  10: 'PASID',
-  11: 'CET_U',
-  12: 'CET_S',
-  13: 'HDC',
-  14: 'UINTR',
-  15: 'LBR',
-  16: 'HWP',
-  17: 'XTILECFG',
-  18: 'XTILEDATA',
-  19: 'APX',
-};
-
-/** The set bits of a 64-bit mask, ascending. */
-export function bits64(v: bigint): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < 64 && v >> BigInt(i) !== 0n; i++) if ((v >> BigInt(i)) & 1n) out.push(i);
-  return out;
-}
 
 export function attributeList(v: bigint): string {
   return listWords(bits64(v).map((b) => `${ATTRIBUTE_NAMES[b] ?? 'reserved'} (bit ${b})`));
 }
 
 export function xfamList(v: bigint): string {
-  return listWords(bits64(v).map((b) => `${XFAM_NAMES[b] ?? 'reserved'} (XFAM[${b}])`));
+  return listWords(bits64(v).map((b) => `${xfamName(b) ?? 'reserved'} (XFAM[${b}])`));
 }
 
 /** CPUID bit that reports an ATTRIBUTES bit to the TD, where one does (tdx-cpuid-model.md 2.1, 4). */
