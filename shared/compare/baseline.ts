@@ -8,6 +8,7 @@
 // cache and FMS fields), and is named with the reason.
 
 import type { LeafKey, Reg } from '../model/address';
+import type { ComparedAddress } from './diff';
 import { REGS, compareLeafKey, extractField, leafKeyString } from '../model/address';
 import type { CpuidEntry } from '../model/cpuid-table';
 import type { CpuidDump } from '../model/dump';
@@ -49,13 +50,7 @@ export interface BaselineHost {
   readonly td: readonly CpuidEntry[];
 }
 
-export interface BaselineDifference {
-  readonly leaf: number;
-  readonly subleaf: number | null;
-  readonly reg: Reg;
-  readonly bit?: number;
-  readonly bits?: readonly [number, number];
-  readonly name: string | null;
+export interface BaselineDifference extends ComparedAddress {
   /** TD value per host (host order); null where the host's TD lacks the leaf. */
   readonly values: readonly (number | null)[];
   /** Module class of the bit on the first host (single bits only). */

@@ -19,15 +19,17 @@ import type { ParsedInput } from '../formats/types';
 
 export const DIFF_SCHEMA = 'tdx-cpuid/diff/v1';
 
-export interface Difference {
+/** A bit (`bit`) or a field (`bits`, `[low, high]`) as the CLI contract writes it, with its name. */
+export interface ComparedAddress {
   readonly leaf: number;
   readonly subleaf: number | null;
   readonly reg: Reg;
-  /** A single bit... */
   readonly bit?: number;
-  /** ...or a field `[low, high]`. */
   readonly bits?: readonly [number, number];
   readonly name: string | null;
+}
+
+export interface Difference extends ComparedAddress {
   /** Value in A / B; null where that source does not have the leaf. */
   readonly a: number | null;
   readonly b: number | null;

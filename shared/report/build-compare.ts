@@ -6,8 +6,9 @@
 // descriptions (below) following the CLI contract: `diff` differences are
 // `{leaf, subleaf, reg, bit|bits, name, a, b}`; `baseline` the TD value per host.
 
-import type { LeafKey, Reg } from '../model/address';
+import type { LeafKey } from '../model/address';
 import type { ModuleDiff } from '../compare/module-diff';
+import type { ComparedAddress } from '../compare/diff';
 import { formatLeafKey } from '../model/address';
 import type { BitClass, InputSummary } from '../engine/types';
 import type { ContextItem, Report, ReportOptions, ReportRow, ReportSection, ValueColumn } from './model';
@@ -15,16 +16,6 @@ import { REPORT_SCHEMA } from './model';
 import { reportInputs } from './build-reconcile';
 import { bitValue, DEFAULT_GENERATOR, registerMapFromRows, reportDate, sortRows } from './rows';
 import { baseName, plural } from './text';
-
-/** A bit (`bit`) or field (`bits`) address as the CLI contract writes it. */
-export interface ComparedAddress {
-  readonly leaf: number;
-  readonly subleaf: number | null;
-  readonly reg: Reg;
-  readonly bit?: number;
-  readonly bits?: readonly [number, number];
-  readonly name: string | null;
-}
 
 // ---------------------------------------------------------------------------------------
 // diff: two sources of one layer kind
