@@ -7,7 +7,9 @@ import type { KvmCpuidEntry, KvmInput } from '../../shared/model/inputs';
 import { finishDump } from '../../shared/model/build-dump';
 import { CpuidTable } from '../../shared/model/cpuid-table';
 import { analyze } from '../../shared/engine/reconcile';
-import { classifyBasic } from '../../shared/engine/classify-basic';
+import { ingest } from '../../shared/ingest/ingest';
+import { writeCpuidR } from '../../shared/formats/write-cpuid-r';
+import type { SourceFile } from '../../shared/model/source';
 import { corpusDump, hostInputs } from './engine-corpus';
 
 let dump: CpuidDump;
@@ -83,12 +85,11 @@ describe('captured layers', () => {
     const table = CpuidTable.fromEntries(g.toEntries());
     const guest = finishDump({ format: 'test', name: 'guest.txt', valueKind: 'values', cpus: [{ id: 0, table }] });
     expect(guest.meta.tdxGuest).toBe(true);
-    const c = classifyBasic([
-      { source: { path: 'host.txt', sha256: 'a' }, parsed: dump, format: 'aida64' },
-      { source: { path: 'guest.txt', sha256: 'b' }, parsed: guest, format: 'test' },
-    ]);
-    expect(c.inputs.sources.map((s) => s.layer)).toEqual(['host', 'guest']);
-    const r = analyze(c.inputs, { module: '1.5.06' }).reconciliation;
+    // Both as a bug report carries them: cpuid -r text, recognised by the ingestion classifier.
+    const file = (path: string, text: string): SourceFile => ({ path, sha256: path, size: text.length, text });
+    const c = ingest([file('host.txt', writeCpuidR(dump)), file('guest.txt', writeCpuidR(guest))]);
+    expect(c.engineInputs.sources.map((s) => s.layer)).toEqual(['host', 'guest']);
+    const r = analyze(c.engineInputs, { module: '1.5.06' }).reconciliation;
     expect(r.layerOrigin.guest).toBe('captured');
     expect(row(r, 7, 0, 'ebx', 16).values.guest).toBe(1);
   });
