@@ -1,22 +1,31 @@
-// Bundles the command line (electron/cli) into one ESM file that plain Node runs,
-// so `npx tdx-cpuid` starts fast and needs neither Electron nor a TypeScript loader.
+// Bundles the command line (electron/cli) into one script that plain Node runs, so
+// `npx tdx-cpuid` starts fast and needs neither Electron nor a TypeScript loader.
 //
 // Start-up is most of a short command's time, so the bundle is made cheap to load:
+// - it is one function expression, compiled by bin/tdx-cpuid.mjs with node:vm and a V8 code
+//   cache (Node 20 has no module.enableCompileCache): the cache written here holds the
+//   bytecode of every function a sample of commands ran, so a run compiles (almost) nothing.
+//   The cache is tied to this exact bundle by a build id (V8 itself only checks the source
+//   length) and to the V8 version and flags by V8, which rejects it otherwise: then the
+//   bundle is compiled from source as usual, only slower;
 // - the knowledge JSON files (~550 KB) become `JSON.parse('...')` calls: V8 scans a string
 //   literal and parses JSON far faster than it compiles the same data as object literals;
 // - whitespace and comments are dropped and syntax shortened (identifiers keep their names,
 //   so messages and stack traces stay readable); this also keeps the file pure ASCII, which
-//   Node reads without the slow UTF-8 path;
-// - the file is written under a temporary name and renamed, so a CLI started while the
-//   tests rebuild it never reads half a file.
+//   Node reads as Latin-1 without the slow UTF-8 path;
+// - files are written under a temporary name and renamed, so a CLI started while the tests
+//   rebuild it never reads half a file.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { dirname, resolve, sep } from 'node:path';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const { version } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
-const outfile = resolve(root, 'dist/cli/tdx-cpuid.mjs');
+const outfile = resolve(root, 'dist/cli/tdx-cpuid.cjs');
+const cacheFile = `${outfile}.v8cache`;
 
 /** Our own JSON data (not dependencies' package.json files) as one JSON.parse of a string. */
 const jsonAsParse = {
@@ -36,7 +45,7 @@ const result = await build({
   write: false,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   sourcemap: false,
   legalComments: 'none',
@@ -45,13 +54,48 @@ const result = await build({
   minifySyntax: true,
   logLevel: 'warning',
   plugins: [jsonAsParse],
-  define: { __VERSION__: JSON.stringify(version) },
-  // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // The loader passes the bundle's own URL (for createRequire).
+  define: { __VERSION__: JSON.stringify(version), 'import.meta.url': '__bundleUrl' },
 });
+if (result.outputFiles.length !== 1) throw new Error(`esbuild wrote ${result.outputFiles.length} files, expected 1`);
+
+// The function bin/tdx-cpuid.mjs calls: CommonJS's parameters plus the bundle URL. Strict, as
+// the ES module it replaces was. The last line names the build, and the code cache repeats it.
+const code = result.outputFiles[0].text;
+const buildId = createHash('sha256').update(code).digest('hex').slice(0, 32);
+const bundle = `(function (exports, require, module, __filename, __dirname, __bundleUrl) {"use strict";\n${code}\n})\n//# tdx-cpuid-build ${buildId}\n`;
+
+function writeAtomically(path, contents) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
 mkdirSync(dirname(outfile), { recursive: true });
-for (const f of result.outputFiles) {
-  const tmp = `${f.path}.${process.pid}.tmp`;
-  writeFileSync(tmp, f.contents);
-  renameSync(tmp, f.path);
+rmSync(cacheFile, { force: true }); // a cache must never outlive its bundle
+rmSync(resolve(root, 'dist/cli/tdx-cpuid.mjs'), { force: true }); // the former ES module bundle
+writeAtomically(outfile, bundle);
+
+// Train the code cache: run sample commands in one process (the loader's build-time hook,
+// output discarded) and keep the bytecode of every function they compiled. Samples are a
+// corpus dump when the checkout has one (short commands then have their reading, engine
+// and report code cached too), else the commands that need no input.
+const sample = resolve(root, 'test/fixtures/corpus/aida64_instlatx64/GenuineIntel00806F8_SapphireRapids_05_CPUID.txt');
+const runs = [['modules'], ['rules'], ['--help']];
+if (existsSync(sample)) {
+  runs.push(['reconcile', sample, '--module', '1.5.06'], ['reconcile', sample, '--module', '1.5.06', '--json'], ['decode', '--all-cpus', '--json', sample], ['explain', '7.0.ebx.16', sample, '--module', '1.5.06'], ['report', sample, '--module', '1.5.06']);
+}
+const tmpCache = `${cacheFile}.${process.pid}.tmp`;
+const trained = spawnSync(process.execPath, [resolve(root, 'bin/tdx-cpuid.mjs')], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'pipe'],
+  encoding: 'utf8',
+  env: { ...process.env, TDX_CPUID_TRAIN_CODE_CACHE: JSON.stringify({ out: tmpCache, runs }) },
+});
+if (trained.status === 0 && existsSync(tmpCache)) {
+  renameSync(tmpCache, cacheFile);
+} else {
+  rmSync(tmpCache, { force: true });
+  // Not fatal: the CLI runs without a cache, only slower to start.
+  process.stderr.write(`build-cli: no V8 code cache (training run exit ${trained.status}): ${trained.stderr.slice(-2000)}\n`);
 }

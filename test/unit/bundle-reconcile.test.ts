@@ -43,7 +43,7 @@ describe('reconcile of a bundle', () => {
   it('`tdx-cpuid reconcile <bundle>` does the same from the command line', () => {
     const cli = 'bin/tdx-cpuid.mjs';
     const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
-    if (!existsSync('dist/cli/tdx-cpuid.mjs') || !/^\s+reconcile\b/m.test(help.stdout)) {
+    if (!existsSync('dist/cli/tdx-cpuid.cjs') || !/^\s+reconcile\b/m.test(help.stdout)) {
       // The reconcile command is another helper's; until it is in the CLI there is nothing to run.
       expect(COMMANDS.length).toBeGreaterThan(0);
       return;

@@ -1,8 +1,9 @@
 // Prints the report HTML with a system Chromium (or Chrome/Edge) through playwright-core:
 // headless, no network, JavaScript off for the page.
 // playwright-core is loaded only when a PDF is asked for, and is not bundled into the CLI
-// (a non-literal import), so other commands start without it.
+// (a non-literal require), so other commands start without it.
 
+import { createRequire } from 'node:module';
 import type * as PlaywrightModule from 'playwright-core';
 import { MARGIN_BOXES_SINCE_CHROMIUM } from '../../../shared/report/print-layout';
 import type { PrintLayout } from '../../../shared/report/print-layout';
@@ -31,10 +32,12 @@ const SINGLE_PROCESS_FLAGS: readonly string[] = process.platform === 'linux' ? [
 
 type Playwright = typeof PlaywrightModule;
 
+// Loaded with require, not import(): the CLI bundle runs as a node:vm script (for its code
+// cache, see build/build-cli.mjs), where Node 20 has no import() without an experimental flag.
 async function loadPlaywright(): Promise<Playwright> {
   const name = 'playwright-core';
   try {
-    return (await import(name)) as Playwright;
+    return createRequire(import.meta.url)(name) as Playwright;
   } catch (e) {
     throw new Error(`cannot load ${name} to drive Chromium (${e instanceof Error ? e.message : String(e)}); reinstall the workbench's dependencies`, {
       cause: e,
