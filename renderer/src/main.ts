@@ -1,26 +1,16 @@
-// Entry point of the renderer: find the platform bridge, create the stores, start the
-// analysis worker, mount the interface, then open the last session (or the demo).
+// Entry point of the renderer. It starts the analysis worker before anything else, then
+// loads the application (./boot) as a separate chunk. Chromium starts a worker's thread
+// from a task on this thread: a large entry script (Vue, the components, the stores) would
+// keep this thread busy parsing, evaluating and mounting for half a second first, and the
+// worker (loading the engine and the knowledge tables) could only begin after. Kept this
+// small, the worker loads while the application chunk downloads and mounts.
 
-import { createApp } from 'vue';
-import { createPinia } from 'pinia';
-import App from './App.vue';
-import './styles/theme.css';
 import { workerAnalysisService } from './analysis/service';
-import { resolveBridge } from './platform/bridge';
-import { startWorkbench } from './session';
 
 performance.mark('app:start');
 
-async function boot(): Promise<void> {
-  // The worker first: it loads the engine and the knowledge tables while the window starts.
-  const service = workerAnalysisService(
-    () => new Worker(new URL('./worker/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
-  );
-  const bridge = await resolveBridge();
-  const pinia = createPinia();
-  createApp(App).use(pinia).mount('#app');
-  await startWorkbench({ bridge, service, pinia });
-  performance.mark('app:ready');
-}
+const service = workerAnalysisService(
+  () => new Worker(new URL('./worker/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
+);
 
-void boot();
+void import('./boot').then(({ boot }) => boot(service));
