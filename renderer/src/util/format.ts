@@ -31,3 +31,14 @@ export function bytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/**
+ * `13949` → `13,949`. Not toLocaleString: its first call loads the ICU locale data, ~50 ms
+ * on the UI thread while the window starts.
+ */
+export function thousands(n: number): string {
+  const s = String(Math.trunc(Math.abs(n)));
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += (i > 0 && (s.length - i) % 3 === 0 ? ',' : '') + s[i];
+  return n < 0 ? `-${out}` : out;
+}
