@@ -59,9 +59,8 @@ for (let i = 0; i < 16; i++) HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = HEX_D
  * 4 outputs). Any other shape returns false and goes through ROW_RE and its checks; on the
  * rows this accepts, both read the same numbers. A puN bundle has ~100 000 such rows.
  */
-function scanCanonicalRow(t: string, out: number[]): boolean {
-  let p = 0;
-  const end = t.length;
+function scanCanonicalRow(t: string, from: number, end: number, out: number[]): boolean {
+  let p = from;
   for (let f = 0; f < 9; f++) {
     if (f === 5) {
       // ` => `
@@ -90,8 +89,13 @@ function scanCanonicalRow(t: string, out: number[]): boolean {
   return false;
 }
 
+/** A hex digit (either case), by character code. */
+function isHexCode(c: number): boolean {
+  return c < 128 && HEX_DIGIT[c]! >= 0;
+}
+
 function parseHwloc(text: string, name: string): CpuidDump {
-  const lines = splitLines(stripBom(text));
+  const body = stripBom(text);
   const builder = new CpuidTableBuilder();
   const warnings: ParseWarning[] = [];
   const info: { no: number; key: string; value: string }[] = [];
@@ -100,52 +104,78 @@ function parseHwloc(text: string, name: string): CpuidDump {
   let rows = 0;
 
   const fields = [0, 0, 0, 0, 0, 0, 0, 0, 0];
-  for (const line of lines) {
+  const readLine = (raw: string, no: number): void => {
     // unquote() only changes lines that start with a blank or '>'; spare the others its pattern.
-    const c0 = line.text.charCodeAt(0);
-    const t = c0 === 62 || c0 === 32 || c0 === 9 || c0 === 0xa0 || c0 === 0xfeff || (c0 >= 9 && c0 <= 13) || c0 > 0x1000 ? unquote(line.text).trim() : line.text.trim();
-    if (t === '') continue;
-    if (scanCanonicalRow(t, fields)) {
-      const [mask, eaxIn, , ecxIn, , eax, ebx, ecx, edx] = fields;
-      if (mask! > 0xf || (mask! & MASK_EAX) === 0) {
-        throw new FormatError(name, line.no, 'a MASK with bit 0 (EAX input) set and no bits above 3, such as 1 (leaf) or 5 (leaf and sub-leaf)', t, FORMAT_ID);
-      }
-      builder.addValues(eaxIn!, mask! & MASK_ECX ? ecxIn! : undefined, eax!, ebx!, ecx!, edx!);
-      rows++;
-      continue;
+    const c0 = raw.charCodeAt(0);
+    const t = c0 === 62 || c0 === 32 || c0 === 9 || c0 === 0xa0 || c0 === 0xfeff || (c0 >= 9 && c0 <= 13) || c0 > 0x1000 ? unquote(raw).trim() : raw.trim();
+    if (t === '') return;
+    if (scanCanonicalRow(t, 0, t.length, fields)) {
+      addCanonicalRow(no, t);
+      return;
     }
     if (t.startsWith('#')) {
       if (HEADER_RE.test(t)) sawHeader = true;
-      continue;
+      return;
     }
     const gather = GATHER_RE.exec(t);
     if (gather) {
       gatheredId = Number(gather[1]);
-      continue;
+      return;
     }
     const m = ROW_RE.exec(t);
     if (m) {
       const v = m.slice(1, 10).map((s) => parseHex32(s!));
-      if (v.some((x) => x === null)) throw new FormatError(name, line.no, 'hex numbers of at most 32 bits', t, FORMAT_ID);
+      if (v.some((x) => x === null)) throw new FormatError(name, no, 'hex numbers of at most 32 bits', t, FORMAT_ID);
       const [mask, eaxIn, , ecxIn, , eax, ebx, ecx, edx] = v as number[];
       if (mask! > 0xf || (mask! & MASK_EAX) === 0) {
-        throw new FormatError(name, line.no, 'a MASK with bit 0 (EAX input) set and no bits above 3, such as 1 (leaf) or 5 (leaf and sub-leaf)', t, FORMAT_ID);
+        throw new FormatError(name, no, 'a MASK with bit 0 (EAX input) set and no bits above 3, such as 1 (leaf) or 5 (leaf and sub-leaf)', t, FORMAT_ID);
       }
       builder.add({ leaf: eaxIn!, subleaf: mask! & MASK_ECX ? ecxIn! : undefined, eax: eax!, ebx: ebx!, ecx: ecx!, edx: edx! });
       rows++;
-      continue;
+      return;
     }
     const kv = INFO_RE.exec(t);
     if (kv && rows === 0 && !sawHeader) {
-      info.push({ no: line.no, key: kv[1]!, value: kv[2]!.trim() });
-      continue;
+      info.push({ no, key: kv[1]!, value: kv[2]!.trim() });
+      return;
     }
-    throw new FormatError(name, line.no, ROW_EXPECTED, line.text, FORMAT_ID);
+    throw new FormatError(name, no, ROW_EXPECTED, raw, FORMAT_ID);
+  };
+  /** The row just read into `fields`; `row` is its text, for the error only. */
+  const addCanonicalRow = (no: number, row: string | (() => string)): void => {
+    const [mask, eaxIn, , ecxIn, , eax, ebx, ecx, edx] = fields;
+    if (mask! > 0xf || (mask! & MASK_EAX) === 0) {
+      throw new FormatError(name, no, 'a MASK with bit 0 (EAX input) set and no bits above 3, such as 1 (leaf) or 5 (leaf and sub-leaf)', typeof row === 'function' ? row() : row, FORMAT_ID);
+    }
+    builder.addValues(eaxIn!, mask! & MASK_ECX ? ecxIn! : undefined, eax!, ebx!, ecx!, edx!);
+    rows++;
+  };
+
+  if (body.includes('\r')) {
+    for (const line of splitLines(body)) readLine(line.text, line.no);
+  } else {
+    // LF-only text (what hwloc writes; ~100 000 rows per bundle): a line that starts and ends
+    // with a hex digit needs no unquote() or trim(), so the canonical scan reads it in place,
+    // without a string per line. Every other line goes through readLine() as before.
+    let no = 0;
+    for (let p = 0; p < body.length; ) {
+      let nl = body.indexOf('\n', p);
+      if (nl < 0) nl = body.length;
+      no++;
+      if (nl > p && isHexCode(body.charCodeAt(p)) && isHexCode(body.charCodeAt(nl - 1)) && scanCanonicalRow(body, p, nl, fields)) {
+        const start = p;
+        const end = nl;
+        addCanonicalRow(no, () => body.slice(start, end));
+      } else {
+        readLine(body.slice(p, nl), no);
+      }
+      p = nl + 1;
+    }
   }
 
   if (rows === 0) {
     if (info.length > 0) return parseInfo(info, name);
-    const firstNonBlank = lines.find((l) => l.text.trim() !== '');
+    const firstNonBlank = splitLines(body).find((l) => l.text.trim() !== '');
     throw new FormatError(name, isBlankFile(text) ? 0 : (firstNonBlank?.no ?? 1), ROW_EXPECTED, firstNonBlank?.text, FORMAT_ID);
   }
   if (!sawHeader) warnings.push({ line: 1, message: "no '# mask e[abcd]x => e[abcd]x' header line; read the rows anyway" });
