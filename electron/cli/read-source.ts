@@ -2,6 +2,7 @@
 // Latin-1), a folder, or a bundle (.tar, .tar.gz/.tgz, .tar.bz2, .zip; see electron/bundle).
 // A refused bundle is a usage error (exit 2) with the bundle's reason.
 
+import { isAscii } from 'node:buffer';
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import type { OpenProblem, OpenResult } from '../../shared/api/bridge';
 import type { SourceFile } from '../../shared/model/source';
@@ -11,6 +12,15 @@ import { archiveKind, openPath } from '../bundle/open';
 import { decodeBytes, sha256Hex } from '../bundle/source-file';
 
 export { decodeBytes };
+
+/**
+ * decodeBytes() with a fast path: pure ASCII (most dumps) reads the same as UTF-8 and Latin-1,
+ * and Node makes a one-byte string of it at memory speed; TextDecoder's UTF-8 check costs
+ * ~25 ms over the 6 MB of the corpus. Anything else goes through decodeBytes().
+ */
+function textOf(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : decodeBytes(bytes);
+}
 
 /** Inputs larger than this are refused (the largest real dump is under 1 MB). */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -28,7 +38,7 @@ export function readSourceFile(path: string): SourceFile {
   if (!st.isFile()) throw new CliError(`${path}: not a file`);
   if (st.size > MAX_INPUT_BYTES) throw new CliError(`${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES}-byte input limit`);
   const bytes = readFileSync(path);
-  return { path, sha256: sha256Hex(bytes), size: st.size, text: decodeBytes(bytes) };
+  return { path, sha256: sha256Hex(bytes), size: st.size, text: textOf(bytes) };
 }
 
 export interface ReadSources {
@@ -39,14 +49,19 @@ export interface ReadSources {
   readonly problems: readonly OpenProblem[];
 }
 
-/** How one command-line path is read: a plain file at once, a folder or bundle in the background. */
-type Reading = { readonly kind: 'file'; readonly file: SourceFile } | { readonly kind: 'tree'; readonly path: string; readonly opened: Promise<OpenResult> };
+/**
+ * How one command-line path is read: a plain file's bytes at once (hashed and decoded later),
+ * a folder or bundle in the background.
+ */
+type Reading =
+  | { readonly kind: 'file'; readonly path: string; readonly size: number; readonly bytes: Buffer }
+  | { readonly kind: 'tree'; readonly path: string; readonly opened: Promise<OpenResult> };
 
 function startReading(path: string): Reading {
   const st = statOf(path);
   if (st.isFile() && st.size <= MAX_INPUT_BYTES) {
     const bytes = readFileSync(path);
-    if (!archiveKind(bytes.subarray(0, 1024))) return { kind: 'file', file: { path, sha256: sha256Hex(bytes), size: st.size, text: decodeBytes(bytes) } };
+    if (!archiveKind(bytes.subarray(0, 1024))) return { kind: 'file', path, size: st.size, bytes };
   }
   const opened = openPath(path);
   opened.catch(() => undefined); // reported in argument order by readSources
@@ -69,11 +84,14 @@ export async function readSources(paths: readonly string[]): Promise<ReadSources
       return { kind: 'error', error };
     }
   });
-  for (const r of readings) {
+  // Plain files are hashed and decoded once every bundle has started: their bzip2 streams
+  // decompress in child processes meanwhile.
+  const plain = readings.map((r): SourceFile | null => (r.kind === 'file' ? { path: r.path, sha256: sha256Hex(r.bytes), size: r.size, text: textOf(r.bytes) } : null));
+  for (const [i, r] of readings.entries()) {
     if (r.kind === 'error') throw r.error;
     if (r.kind === 'file') {
-      files.push(r.file);
-      explicit.add(r.file.path);
+      files.push(plain[i]!);
+      explicit.add(r.path);
       continue;
     }
     try {
