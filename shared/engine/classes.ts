@@ -23,7 +23,11 @@ const DYNAMIC: readonly (readonly [number, number | null | 'any', Reg, number])[
 export function dynamicMask(leaf: number, subleaf: number | null, reg: Reg): number {
   if (leaf !== 1 && leaf !== 7 && leaf !== 0xb && leaf !== 0xd && leaf !== 0x1f && leaf !== 0x80000001) return 0;
   let m = 0;
-  for (const [l, s, r, mask] of DYNAMIC) if (l === leaf && r === reg && (s === 'any' || s === subleaf)) m |= mask;
+  // An index loop: destructuring each entry runs the iterator protocol, slow before optimisation.
+  for (let i = 0; i < DYNAMIC.length; i++) {
+    const d = DYNAMIC[i]!;
+    if (d[0] === leaf && d[2] === reg && (d[1] === 'any' || d[1] === subleaf)) m |= d[3];
+  }
   return m >>> 0;
 }
 
@@ -103,7 +107,8 @@ export function bitGates(module: ModuleTable, entry: ModuleEntry | undefined, re
     default:
       break;
   }
-  return [...new Set(gates)];
+  // Duplicates are possible only with two or more (a Set per bit is most of the cost otherwise).
+  return gates.length < 2 ? gates : [...new Set(gates)];
 }
 
 /** Words for a class, as the reason chain uses them. */

@@ -31,6 +31,8 @@ interface RegContext {
   readonly layout: RegLayout;
   readonly word: QemuFeatureWord | undefined;
   readonly bits: Readonly<Record<LayerId, Bits | null>>;
+  /** The same in LAYER_IDS order (signature() reads it for every bit: by index, not by key). */
+  readonly bitList: readonly (Bits | null)[];
   readonly predictedTd: Bits | null;
   readonly predictedCaps: Bits | null;
   readonly notes: readonly { readonly mask: number; readonly text: string }[];
@@ -102,9 +104,11 @@ const NO_GATES: readonly Gate[] = Object.freeze([]);
 function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
   const entry = state.module.get(key.leaf, key.subleaf);
   const bits = {} as Record<LayerId, Bits | null>;
+  const bitList: (Bits | null)[] = [];
   for (const id of LAYER_IDS) {
     const l = state.layers[id];
     bits[id] = l ? (layerReg(l, key.leaf, key.subleaf, reg) ?? null) : null;
+    bitList.push(bits[id]);
   }
   const ck = capsKey(key.leaf, key.subleaf, reg);
   const qm = state.predicted.qemuModel;
@@ -115,6 +119,7 @@ function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
     layout: layoutOf(key.leaf, key.subleaf, reg),
     word: qemuFeatureWord(key.leaf, key.subleaf, reg),
     bits,
+    bitList,
     predictedTd: layerReg(state.predicted.td.stored, key.leaf, key.subleaf, reg) ?? null,
     predictedCaps: layerReg(state.predicted.tdxCaps.layer, key.leaf, key.subleaf, reg) ?? null,
     notes: state.predicted.td.notes.get(ck) ?? [],
@@ -279,9 +284,9 @@ interface Shared {
 function signature(c: RegContext, bit: number, gatesIndex: number): number | null {
   const m = (1 << bit) >>> 0;
   if ((c.userOn | c.userOff) & m) return null;
-  const b = c.bits;
+  const list = c.bitList;
   let v = 0;
-  for (const id of LAYER_IDS) v = v * 3 + tri(b[id], bit);
+  for (let i = 0; i < list.length; i++) v = v * 3 + tri(list[i]!, bit);
   let notes = 0;
   for (let i = 0; i < c.notes.length && i < 8; i++) if (c.notes[i]!.mask & m) notes |= 1 << i;
   let why = 0;
@@ -310,7 +315,7 @@ function shared(p: Phrases, c: RegContext, bit: number): Shared {
 
 function makeRow(c: RegContext, bit: number, s: Shared): BitRow {
   const e = c.layout.byBit[bit];
-  const row: BitRow = {
+  const row: { -readonly [K in keyof BitRow]: BitRow[K] } = {
     leaf: c.key.leaf,
     subleaf: c.key.subleaf,
     reg: c.reg,
@@ -322,8 +327,9 @@ function makeRow(c: RegContext, bit: number, s: Shared): BitRow {
     decidedBy: s.decidedBy,
     disagreement: s.disagreement,
     reasons: s.reasons,
-    ...(c.guestControlled & (1 << bit) ? { guestControlled: true } : {}),
   };
+  // Set after, not spread in: a spread of an (often empty) object per row is slow and allocates.
+  if (c.guestControlled & (1 << bit)) row.guestControlled = true;
   return row;
 }
 
