@@ -77,22 +77,73 @@ function compareRows(a: AnyRow, b: AnyRow): number {
 const CLASS_INDEX = new Map<BitClass, number>(BIT_CLASSES.map((c, i) => [c, i]));
 const LAYER_INDEX = new Map<LayerId, number>(LAYER_IDS.map((l, i) => [l, i]));
 
-function isSorted(rows: readonly AnyRow[]): boolean {
-  for (let i = 1; i < rows.length; i++) if (compareRows(rows[i - 1]!, rows[i]!) > 0) return false;
+/**
+ * Each row's place in display order as two numbers: the leaf, then sub-leaf, register, low
+ * bit and (a field before a bit, a wider field first) packed below 2^46. Comparing these is
+ * what `compareRows` does, without its string and property tests per comparison (the first
+ * analysis runs before the engine's code is optimised, where those cost most).
+ */
+function orderKeys(rows: readonly AnyRow[], fields: boolean): { leaf: Float64Array; rest: Float64Array } {
+  const leaf = new Float64Array(rows.length);
+  const rest = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    leaf[i] = r.leaf;
+    const sub = subleafCode(r.subleaf) + 1;
+    const lo = fields ? (r as FieldRow).bits[0] : (r as BitRow).bit;
+    const tail = fields ? 31 - (r as FieldRow).bits[1] : 32;
+    rest[i] = sub * 8192 + regIndex(r.reg) * 2048 + lo * 64 + tail;
+  }
+  return { leaf, rest };
+}
+
+function keysSorted(k: { leaf: Float64Array; rest: Float64Array }): boolean {
+  for (let i = 1; i < k.leaf.length; i++) {
+    if (k.leaf[i - 1]! > k.leaf[i]! || (k.leaf[i - 1] === k.leaf[i] && k.rest[i - 1]! > k.rest[i]!)) return false;
+  }
   return true;
 }
 
 /** Bits and fields in display order: a merge when each list is sorted already (the engine sorts them). */
 function displayOrder(bits: readonly BitRow[], fields: readonly FieldRow[]): AnyRow[] {
-  if (!isSorted(bits) || !isSorted(fields)) return [...bits, ...fields].sort(compareRows);
+  const kb = orderKeys(bits, false);
+  const kf = orderKeys(fields, true);
+  if (!keysSorted(kb) || !keysSorted(kf)) return [...bits, ...fields].sort(compareRows);
   const out: AnyRow[] = new Array<AnyRow>(bits.length + fields.length);
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < bits.length && j < fields.length) out[k++] = compareRows(bits[i]!, fields[j]!) <= 0 ? bits[i++]! : fields[j++]!;
+  while (i < bits.length && j < fields.length) {
+    const fieldFirst = kf.leaf[j]! < kb.leaf[i]! || (kf.leaf[j] === kb.leaf[i] && kf.rest[j]! < kb.rest[i]!);
+    out[k++] = fieldFirst ? fields[j++]! : bits[i++]!;
+  }
   while (i < bits.length) out[k++] = bits[i++]!;
   while (j < fields.length) out[k++] = fields[j++]!;
   return out;
+}
+
+/** LAYER_IDS in the order `putValues` writes them by name. */
+const NAMED_LAYER_ORDER = 'host,kvmSupported,tdxCaps,qemuSupported,requested,initVm,td,setCpuid,guest';
+const NAMED_LAYERS = LAYER_IDS.join(',') === NAMED_LAYER_ORDER;
+
+/**
+ * A row's layer values into `out` from `base`, NaN for none. Read by name: a loop over
+ * LAYER_IDS reads them by computed key, much slower until the code is optimised.
+ */
+function putValues(out: Float64Array, base: number, v: Readonly<Record<LayerId, number | null>>): void {
+  if (!NAMED_LAYERS) {
+    for (let l = 0; l < LAYER_COUNT; l++) out[base + l] = v[LAYER_IDS[l]!] ?? NaN;
+    return;
+  }
+  out[base] = v.host ?? NaN;
+  out[base + 1] = v.kvmSupported ?? NaN;
+  out[base + 2] = v.tdxCaps ?? NaN;
+  out[base + 3] = v.qemuSupported ?? NaN;
+  out[base + 4] = v.requested ?? NaN;
+  out[base + 5] = v.initVm ?? NaN;
+  out[base + 6] = v.td ?? NaN;
+  out[base + 7] = v.setCpuid ?? NaN;
+  out[base + 8] = v.guest ?? NaN;
 }
 
 /** A list of distinct texts and each text's index in it. */
@@ -166,12 +217,7 @@ export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[])
     t.cls[i] = CLASS_INDEX.get(r.class) ?? 0;
     t.decided[i] = r.decidedBy === 'module' ? DECIDED_BY_MODULE : (LAYER_INDEX.get(r.decidedBy) ?? DECIDED_BY_MODULE);
     t.flags[i] = (r.disagreement ? FLAG_DISAGREEMENT : 0) | (!f && r.guestControlled ? FLAG_GUEST_CONTROLLED : 0);
-    const values = r.values;
-    const base = i * LAYER_COUNT;
-    for (let l = 0; l < LAYER_COUNT; l++) {
-      const v = values[LAYER_IDS[l]!];
-      t.values[base + l] = v === null ? NaN : v;
-    }
+    putValues(t.values, i * LAYER_COUNT, r.values);
     t.name[i] = r.name === null ? -1 : names.indexOf(r.name);
     t.gate[i] = gates.of(r.gates);
     t.reason[i] = reasons.of(r.reasons);
