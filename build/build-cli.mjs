@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { dirname, resolve, sep } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -77,13 +77,27 @@ rmSync(resolve(root, 'dist/cli/tdx-cpuid.mjs'), { force: true }); // the former 
 writeAtomically(outfile, bundle);
 
 // Train the code cache: run sample commands in one process (the loader's build-time hook,
-// output discarded) and keep the bytecode of every function they compiled. Samples are a
-// corpus dump when the checkout has one (short commands then have their reading, engine
-// and report code cached too), else the commands that need no input.
-const sample = resolve(root, 'test/fixtures/corpus/aida64_instlatx64/GenuineIntel00806F8_SapphireRapids_05_CPUID.txt');
+// output discarded; a sample the CLI refuses still compiles what it ran) and keep the bytecode
+// of every function they compiled. The samples are corpus files when the checkout has them
+// (short commands then find their reading, engine and report code cached, and `decode`
+// its reader for every corpus format), else the commands that need no input.
+const corpus = resolve(root, 'test/fixtures/corpus');
+const sample = resolve(corpus, 'aida64_instlatx64/GenuineIntel00806F8_SapphireRapids_05_CPUID.txt');
 const runs = [['modules'], ['rules'], ['--help']];
 if (existsSync(sample)) {
-  runs.push(['reconcile', sample, '--module', '1.5.06'], ['reconcile', sample, '--module', '1.5.06', '--json'], ['decode', '--all-cpus', '--json', sample], ['explain', '7.0.ebx.16', sample, '--module', '1.5.06'], ['report', sample, '--module', '1.5.06']);
+  runs.push(
+    ['reconcile', sample, '--module', '1.5.06'],
+    ['reconcile', sample, '--module', '1.5.06', '--json'],
+    ['explain', '7.0.ebx.16', sample, '--module', '1.5.06'],
+    ['report', sample, '--module', '1.5.06'],
+  );
+  // One decode over the first files of every corpus folder (every reader and detector).
+  const firsts = readdirSync(corpus, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .flatMap((d) => readdirSync(resolve(corpus, d)).sort().slice(0, 2).map((f) => resolve(corpus, d, f)));
+  for (const f of firsts) runs.push(['decode', '--all-cpus', '--json', f]);
 }
 const tmpCache = `${cacheFile}.${process.pid}.tmp`;
 const trained = spawnSync(process.execPath, [resolve(root, 'bin/tdx-cpuid.mjs')], {

@@ -34,13 +34,15 @@ interface Section {
   line: number;
   builder: CpuidTableBuilder;
   hasLeaf0: boolean;
+  // Every field is set when the section is made (undefined until known), so that all
+  // sections share one shape and the reader's hot loop is not deoptimised by new ones.
   /** From the `allcpu:` line. */
-  package?: number;
-  core?: number;
-  thread?: number;
-  allcpuType?: string;
+  package: number | undefined;
+  core: number | undefined;
+  thread: number | undefined;
+  allcpuType: string | undefined;
   /** From the leaf 0x1A annotation (`[Core]`, `[Atom: Crestmont]`). */
-  leaf1aType?: string;
+  leaf1aType: string | undefined;
 }
 
 interface AllCpusRow {
@@ -174,7 +176,19 @@ class Aida64Reader {
   }
 
   private newSection(wanted: number | null, label: string | undefined, style: HeaderStyle): Section {
-    const s: Section = { wanted, label, style, line: this.c.no, builder: new CpuidTableBuilder(), hasLeaf0: false };
+    const s: Section = {
+      wanted,
+      label,
+      style,
+      line: this.c.no,
+      builder: new CpuidTableBuilder(),
+      hasLeaf0: false,
+      package: undefined,
+      core: undefined,
+      thread: undefined,
+      allcpuType: undefined,
+      leaf1aType: undefined,
+    };
     this.sections.push(s);
     this.current = s;
     this.lastLeaf = -1;
