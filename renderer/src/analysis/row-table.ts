@@ -162,17 +162,41 @@ class TextList {
   }
 }
 
-/** Index of a joined string list, joining once per distinct list object (the engine shares them). */
+/** A node of the trie of string lists seen: the index of the list that ends here, if any. */
+interface ListNode {
+  index: number;
+  next: Map<string, ListNode> | undefined;
+}
+
+/**
+ * Index of a joined string list. The engine shares one list object between equal bits of a
+ * register, but registers make equal lists of their own (~4 600 lists, ~300 distinct texts):
+ * a list is looked up part by part in a trie, so it is joined once per distinct content, not
+ * once per list object (joining makes a long string to hash and then to collect).
+ */
 function joinedIndex(sep: string): { list: TextList; of: (parts: readonly string[]) => number } {
   const list = new TextList();
   list.indexOf('');
   const byList = new Map<readonly string[], number>();
+  const root: ListNode = { index: -1, next: undefined };
   return {
     list,
     of(parts) {
       if (parts.length === 0) return 0;
       let i = byList.get(parts);
-      if (i === undefined) byList.set(parts, (i = list.indexOf(parts.join(sep))));
+      if (i !== undefined) return i;
+      let node = root;
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k]!;
+        let n = node.next?.get(part);
+        if (!n) {
+          n = { index: -1, next: undefined };
+          (node.next ??= new Map()).set(part, n);
+        }
+        node = n;
+      }
+      if (node.index < 0) node.index = list.indexOf(parts.join(sep));
+      byList.set(parts, (i = node.index));
       return i;
     },
   };
