@@ -86,6 +86,12 @@ export interface AnalysisResult {
     readonly encodeMs: number;
     /** When the worker began this analysis, as an epoch time (performance.timeOrigin + now()). */
     readonly startedAt: number;
+    /**
+     * The worker's own start-up, as epoch times (set by the worker): its script began to run,
+     * and it was ready (knowledge tables loaded). The first start's benchmark reports them.
+     */
+    readonly workerScriptAt?: number;
+    readonly workerReadyAt?: number;
   };
 }
 

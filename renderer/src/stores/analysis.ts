@@ -85,7 +85,8 @@ export const useAnalysisStore = defineStore('analysis', () => {
       reportUnreadable(value);
       revision.value++;
       performance.mark('analysis:result', {
-        detail: { ...value.timings, startedAt: value.timings.startedAt - performance.timeOrigin },
+        // Epoch times (`...At`) as this page's mark times.
+        detail: Object.fromEntries(Object.entries(value.timings).map(([k, v]) => [k, k.endsWith('At') && typeof v === 'number' ? v - performance.timeOrigin : v])),
       });
     } catch (e) {
       if (e instanceof SupersededError) return;

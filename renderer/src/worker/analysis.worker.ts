@@ -3,10 +3,12 @@
 // waiting, only the newest of each runs and the older ones are answered "superseded"
 // (typing in the context bar sends one request per keystroke).
 
+import { workerStartedAt } from './started';
 import { createAnalyst } from '../analysis/analyst';
 import type { WorkerReply, WorkerRequest } from '../analysis/protocol';
 import { transferables } from '../analysis/row-table';
 import type { ReconciliationView } from '../analysis/row-table';
+import type { AnalysisResult } from '../analysis/types';
 
 const analyst = createAnalyst();
 const queue: WorkerRequest[] = [];
@@ -32,7 +34,7 @@ async function drain(): Promise<void> {
       const value = await analyst.perform(next.op, next.request as never, (progress) =>
         post({ id: next.id, type: 'progress', progress }),
       );
-      post({ id: next.id, type: 'done', value }, transferListOf(value));
+      post({ id: next.id, type: 'done', value: withStartUp(next.op, value) }, transferListOf(value));
     } catch (e) {
       post({ id: next.id, type: 'error', message: e instanceof Error ? e.message : String(e) });
     }
@@ -41,9 +43,18 @@ async function drain(): Promise<void> {
 }
 
 // While the window boots and reads the demo or the session, load the knowledge tables.
+let readyAt = 0;
 setTimeout(() => {
   if (!running && queue.length === 0) analyst.warmUp();
+  readyAt = performance.timeOrigin + performance.now();
 }, 0);
+
+/** An analysis result with the worker's start-up times added to its timings. */
+function withStartUp(op: WorkerRequest['op'], value: unknown): unknown {
+  if (op !== 'analyse') return value;
+  const result = value as AnalysisResult;
+  return { ...result, timings: { ...result.timings, workerScriptAt: workerStartedAt, workerReadyAt: readyAt || undefined } };
+}
 
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   queue.push(event.data);
