@@ -3,7 +3,7 @@
 // A refused bundle is a usage error (exit 2) with the bundle's reason.
 
 import { isAscii } from 'node:buffer';
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import type { OpenProblem, OpenResult } from '../../shared/api/bridge';
 import type { SourceFile } from '../../shared/model/source';
 import { CliError } from './errors';
@@ -57,15 +57,32 @@ type Reading =
   | { readonly kind: 'file'; readonly path: string; readonly size: number; readonly bytes: Buffer }
   | { readonly kind: 'tree'; readonly path: string; readonly opened: Promise<OpenResult> };
 
-function startReading(path: string): Reading {
-  const st = statOf(path);
-  if (st.isFile() && st.size <= MAX_INPUT_BYTES) {
-    const bytes = readFileSync(path);
-    if (!archiveKind(bytes.subarray(0, 1024))) return { kind: 'file', path, size: st.size, bytes };
+/** The first bytes of a file: enough for archiveKind(). */
+function headOf(path: string, size: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(1024, size));
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } finally {
+    closeSync(fd);
   }
+}
+
+/**
+ * Starts a folder or bundle at once; a plain file (recognised by its first bytes) is left to
+ * `readPlain`, so that every bundle's bzip2 child is running before the plain files are read.
+ */
+function startReading(path: string): Reading | { readonly kind: 'plain'; readonly path: string; readonly size: number } {
+  const st = statOf(path);
+  if (st.isFile() && st.size <= MAX_INPUT_BYTES && !archiveKind(headOf(path, st.size))) return { kind: 'plain', path, size: st.size };
   const opened = openPath(path);
   opened.catch(() => undefined); // reported in argument order by readSources
   return { kind: 'tree', path, opened };
+}
+
+function readPlain(path: string): Reading {
+  const bytes = readFileSync(path);
+  return { kind: 'file', path, size: bytes.length, bytes };
 }
 
 /**
@@ -77,9 +94,18 @@ export async function readSources(paths: readonly string[]): Promise<ReadSources
   const files: SourceFile[] = [];
   const explicit = new Set<string>();
   const problems: OpenProblem[] = [];
-  const readings: (Reading | { readonly kind: 'error'; readonly error: unknown })[] = paths.map((path) => {
+  type Slot = Reading | { readonly kind: 'error'; readonly error: unknown };
+  const started = paths.map((path) => {
     try {
       return startReading(path);
+    } catch (error) {
+      return { kind: 'error', error } as const;
+    }
+  });
+  const readings: Slot[] = started.map((r) => {
+    if (r.kind !== 'plain') return r;
+    try {
+      return readPlain(r.path);
     } catch (error) {
       return { kind: 'error', error };
     }
