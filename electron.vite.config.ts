@@ -8,6 +8,7 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { appCspForMeta } from './electron/main/security/csp';
+import { jsonAsParse } from './renderer/vite.config';
 
 const root = import.meta.dirname;
 
@@ -45,8 +46,9 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'renderer'),
     base: './',
-    plugins: [vue(), cspMeta()],
-    worker: { format: 'es' },
+    // Knowledge tables as JSON.parse of a string, as in the browser build (quicker to compile).
+    plugins: [vue(), cspMeta(), jsonAsParse()],
+    worker: { format: 'es', plugins: () => [jsonAsParse()] },
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
