@@ -9,6 +9,7 @@ import type { LayerId } from '../model/layers';
 import type { BitRow, FieldRow, Finding, PipelineStatus, Reconciliation, RegisterCheckFailure } from '../engine/types';
 import type { ContextItem, Report, ReportInput, ReportOptions, ReportRow, ReportSection, ReportTable, ValueColumn } from './model';
 import { REPORT_SCHEMA } from './model';
+import { ruleById } from '../engine/rules/registry';
 import { bitValue, countSeverities, DEFAULT_GENERATOR, registerMapFromRows, reportDate, sortRows } from './rows';
 import { describeAttributes, describeXfam } from './td-config-names';
 import { baseName, plural } from './text';
@@ -78,7 +79,10 @@ function sameField(f: FieldRow, a: BitAddress): boolean {
 function findingHeading(f: Finding): string {
   const shown = f.bits.slice(0, 3).map(formatBit).join(', ');
   const more = f.bits.length > 3 ? ` and ${f.bits.length - 3} more` : '';
-  return shown ? `${f.rule}: ${shown}${more}` : f.rule;
+  if (shown) return `${f.rule}: ${shown}${more}`;
+  // A finding about a whole leaf or the configuration names no bit: say what the rule is about.
+  const title = ruleById(f.rule)?.meta.title;
+  return title ? `${f.rule}: ${title}` : f.rule;
 }
 
 function findingSection(

@@ -51,6 +51,14 @@ describe('reconcileReport', () => {
     expect(report.summary).toMatchObject({ errors: 1, warnings: 1, infos: 1, rows: 6, differences: 2 });
   });
 
+  it('heads a finding that names no bit with what its rule is about', () => {
+    const leafOnly = { ...rec.findings[0]!, rule: 've-leaf', bits: [] };
+    const r = reconcileReport({ ...rec, findings: [leafOnly] }, { date: DATE });
+    expect(r.sections[0]!.heading).toBe('ve-leaf: Expected CPUID data in a leaf that raises #VE');
+    const unknownRule = reconcileReport({ ...rec, findings: [{ ...leafOnly, rule: 'no-such-rule' }] }, { date: DATE });
+    expect(unknownRule.sections[0]!.heading).toBe('no-such-rule');
+  });
+
   it('tables every disagreement and, on request, every bit', () => {
     expect(report.differences.rows.map((r) => r.name)).toEqual(['arat', 'pks']);
     expect(report.appendix).toBeNull();
