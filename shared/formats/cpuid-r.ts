@@ -35,6 +35,12 @@ function isDecodedLine(trimmed: string): boolean {
 const RECORD_HEAD = /^(?:0x)?[0-9a-f]{1,8}\s+(?:0x)?[0-9a-f]{1,8}\s*:\s*(?:eax\s*=|$)/i;
 const CPU_HEADER = /^CPU(?:\s+\d+)?\s*:\s*$/;
 
+/** First characters a RECORD_HEAD line can start with ([0-9a-fA-F]) and a DECODED_MARKERS line ("v", "f", "(", "m"). */
+const HEX_START = new Uint8Array(128);
+for (const ch of '0123456789abcdefABCDEF') HEX_START[ch.charCodeAt(0)] = 1;
+const DECODED_START = new Uint8Array(128);
+for (const ch of 'vf(m') DECODED_START[ch.charCodeAt(0)] = 1;
+
 export function detectCpuidR(text: string): Detection | null {
   const lines = headLines(text);
   let records = 0;
@@ -42,10 +48,13 @@ export function detectCpuidR(text: string): Detection | null {
   let decoded = 0;
   let kvmTable = false;
   for (const l of lines) {
-    if (RECORD_HEAD.test(l)) records++;
-    else if (CPU_HEADER.test(l)) headers++;
-    else if (isDecodedLine(l)) decoded++;
-    else if (l.startsWith('KVM CPUID Entries:')) kvmTable = true;
+    // Each pattern runs only where its first character can match (the same answers, fewer
+    // regex runs: every file of a bundle goes through here).
+    const c = l.charCodeAt(0);
+    if (HEX_START[c] === 1 && RECORD_HEAD.test(l)) records++;
+    else if (c === 67 /* C */ && CPU_HEADER.test(l)) headers++;
+    else if (DECODED_START[c] === 1 && isDecodedLine(l)) decoded++;
+    else if (c === 75 /* K */ && l.startsWith('KVM CPUID Entries:')) kvmTable = true;
   }
   if (records > 0 && kvmTable) {
     // The ad-hoc KVM_GET_SUPPORTED_CPUID rendering uses the same line shape; it is not a

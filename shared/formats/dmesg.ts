@@ -49,6 +49,8 @@ const SEAMCALL_NUM = /SEAMCALL \((0x[0-9a-fA-F]+)\) failed: (0x[0-9a-fA-F]+)/;
 const SEAMCALL_NAMED = /SEAMCALL (\w+) failed: (0x[0-9a-fA-F]+)(?:, rcx (0x[0-9a-fA-F]+))?/;
 const REGS_AFTER = /^(?:virt\/tdx: )?RCX (0x[0-9a-fA-F]+) RDX/;
 const TDX_LINE = /tdx|seamcall|seamldr|TDX/i;
+/** A '[' at the start of some line, after blanks and '>' quote marks. */
+const LINE_START_BRACKET = /(?:^|\n)[\s>]*\[/;
 
 function pad2(n: string): string {
   return n.padStart(2, '0');
@@ -75,12 +77,16 @@ export const dmesg: InputFormat<DmesgInput> = {
     // without splitting a megabyte dump into lines.
     const head = text.length > 65_536 ? text.slice(0, 65_536).split(/\r?\n/, 201) : null;
     const scanned = head && head.length > 200 && !looksKernelish(head) ? '' : text.slice(0, 4_000_000);
-    const lines = scanned === '' ? [] : scanned.split(/\r?\n/, 200_000);
     // Per-line patterns run only where the text holds a literal they need ("tdx: ",
     // "kvm_intel: ", "SEAMCALL"; "Linux version"): the module version matters only
     // beside TDX lines. Short literals are a fast scan in V8.
     const mayTdx = scanned.includes('tdx: ') || scanned.includes('kvm_i') || scanned.includes('SEAMC');
     const mayBanner = scanned.includes('Linux');
+    // Without those, only lines with a kernel-log prefix count, and every prefix that
+    // stripKernelPrefix knows needs a ':' ("kern  :info  : ", "host kernel: "), a '<'
+    // ("<6>") or a '[' starting the line after blanks and '>' quotes ("[   1.2]").
+    if (!mayTdx && !mayBanner && !scanned.includes(':') && !scanned.includes('<') && !LINE_START_BRACKET.test(scanned)) return null;
+    const lines = scanned === '' ? [] : scanned.split(/\r?\n/, 200_000);
     let kernel = 0;
     let tdx = 0;
     let version = false;
