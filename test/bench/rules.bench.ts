@@ -6,11 +6,7 @@
 // process, and the rules/diff/baseline commands as whole CLI processes.
 // Run: npm run bench -- rules
 
-import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadReport } from '../../electron/cli/load-inputs';
 import { baseline } from '../../shared/compare/baseline';
 import { diffSources } from '../../shared/compare/diff';
 import { runPipeline } from '../../shared/engine/pipeline';
@@ -20,32 +16,7 @@ import { ruleContext, runRules } from '../../shared/engine/rules/run';
 import { moduleVersions } from '../../shared/knowledge/tdx-module/module-table';
 import type { CpuidDump } from '../../shared/model/dump';
 import { bench, record, report, round } from './harness';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = (f: string): string => resolve(root, 'test/fixtures/corpus', f);
-const SPR = 'aida64_instlatx64/GenuineIntel00806F8_SapphireRapids_05_CPUID.txt';
-const EMR112 = 'aida64_instlatx64/GenuineIntel00C06F2_EmeraldRapids_01_CPUID.txt';
-const XEONS = [
-  SPR,
-  'aida64_instlatx64/GenuineIntel00806F8_SapphireRapids_06_CPUID.txt',
-  EMR112,
-  'aida64_instlatx64/GenuineIntel00C06F2_EmeraldRapids_02_CPUID.txt',
-  'aida64_instlatx64/GenuineIntel00C06F2_EmeraldRapids_03_CPUID.txt',
-  'aida64_instlatx64/GenuineIntel00A06D1_GraniteRapids_03_CPUID.txt',
-  'libvirt_cputestdata/x86_64-cpuid-Xeon-6731E.xml',
-  'libvirt_cputestdata/x86_64-cpuid-Xeon-6788P.xml',
-  'libvirt_cputestdata/x86_64-cpuid-Xeon-Gold-6530.xml',
-  'libvirt_cputestdata/x86_64-cpuid-Xeon-Bronze-3408U.xml',
-  'libvirt_cputestdata/x86_64-cpuid-Xeon-w7-3465X.xml',
-  'hwloc_gather_cpuid/Intel-SapphireRapids-2xXeonMax9460.tar.bz2',
-];
-
-async function dumpOf(file: string): Promise<CpuidDump> {
-  const r = await loadReport([corpus(file)]);
-  const p = r.inputs.find((i) => i.parsed.kind === 'cpuid')!.parsed;
-  if (p.kind !== 'cpuid') throw new Error(file);
-  return p;
-}
+import { cliBench, corpus, dumpOf, EMR112, SPR, XEONS } from './corpus-cli';
 
 const dumps = new Map<string, CpuidDump>();
 for (const f of XEONS) dumps.set(f, await dumpOf(f));
@@ -145,30 +116,9 @@ await bench('baseline: Bronze 3408U + Gold 6530 + w7-2475X, 1.5.06 (flags verifi
   iterations: 10,
 });
 
-// --- whole CLI processes (bundle built by build/bench.mjs) --------------------------------
-const cli = resolve(root, 'bin/tdx-cpuid.mjs');
-function cliBench(name: string, args: readonly string[], targetMs?: number): void {
-  const runOnce = (): number => {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (r.status !== 0 && r.status !== 1) throw new Error(`tdx-cpuid ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-    return performance.now() - t0;
-  };
-  runOnce();
-  const times = Array.from({ length: 7 }, runOnce).sort((a, b) => a - b);
-  const median = times[3]!;
-  record({
-    name,
-    iterations: times.length,
-    medianMs: round(median),
-    p95Ms: round(times[6]!),
-    meanMs: round(times.reduce((a, b) => a + b, 0) / times.length),
-    ...(targetMs !== undefined ? { targetMs, pass: median <= targetMs } : {}),
-    extra: { minMs: round(times[0]!) },
-  });
-}
+// --- whole CLI processes ------------------------------------------------------------------
+// (reconcile as a whole process is measured by engine.bench.ts)
 cliBench('cli: tdx-cpuid rules --json', ['rules', '--json']);
-cliBench('cli: tdx-cpuid reconcile <SPR dump> (all rules), whole process', ['reconcile', corpus(SPR), '--module', '1.5.06'], 400);
 cliBench('cli: tdx-cpuid diff <Bronze 3408U> <Gold 6530> --json', ['diff', corpus('libvirt_cputestdata/x86_64-cpuid-Xeon-Bronze-3408U.xml'), corpus('libvirt_cputestdata/x86_64-cpuid-Xeon-Gold-6530.xml'), '--json']);
 cliBench('cli: tdx-cpuid baseline <Bronze 3408U> <Gold 6530> --module 1.5.06 --json', [
   'baseline',
