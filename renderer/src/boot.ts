@@ -2,6 +2,7 @@
 // the platform bridge, create the stores, mount the interface, then open the last session
 // (or the demo).
 
+import './zod-config';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';

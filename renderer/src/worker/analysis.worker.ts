@@ -4,6 +4,7 @@
 // (typing in the context bar sends one request per keystroke).
 
 import { workerStartedAt } from './started';
+import '../zod-config';
 import { createAnalyst } from '../analysis/analyst';
 import type { WorkerReply, WorkerRequest } from '../analysis/protocol';
 import { transferables } from '../analysis/row-table';
