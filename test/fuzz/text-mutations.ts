@@ -104,3 +104,21 @@ export function expectDetectContract(text: string, detect: (text: string) => { c
   }
   expect(performance.now() - started).toBeLessThan(1000);
 }
+
+/** Line starts of every CPUID text format, to be followed by a long run of blanks. */
+const LINE_PREFIXES = ['CPU', 'CPU 1', 'CPUID 0', 'CPUID 00000000: 00000020', '------[', 'CPUID Registers (CPU #1)', '0x00000001: EAX=0x1', '   0x00000001 0x00:', 'allcpu: Package 0 / Core 0 / Thread 0', 'CPU 1: APICID 1 / Package 0', 'basic_cpuid[0]=', '{"schema"', 'Group: 0x00', 'CPU#1', '0x00000007: subleafs', ' 1: EAX=0x1', 'vendor_id = "'];
+
+/**
+ * A line made of a format's line start and 1 000-100 000 blanks (alone, or after `seed`, a
+ * valid start of a dump), checked with `check`: a reader whose patterns backtrack over the
+ * blanks would blow the one-second bound of the contract.
+ */
+export function assertBlankRunsStayLinear(seed: string, check: (text: string) => void): void {
+  fc.assert(
+    fc.property(fc.constantFrom(...LINE_PREFIXES), fc.integer({ min: 1000, max: 100000 }), fc.constantFrom('x', ':', ']', '', '-'), fc.boolean(), (p, n, end, inDump) => {
+      const line = `${p}${' '.repeat(n)}${end}`;
+      check(inDump ? `${seed}\n${line}\n` : line);
+    }),
+    { numRuns: 25 },
+  );
+}
