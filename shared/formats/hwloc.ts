@@ -107,10 +107,10 @@ function parseHwloc(text: string, name: string): CpuidDump {
   const readLine = (raw: string, no: number): void => {
     // unquote() only changes lines that start with a blank or '>'; spare the others its pattern.
     const c0 = raw.charCodeAt(0);
-    const t = c0 === 62 || c0 === 32 || c0 === 9 || c0 === 0xa0 || c0 === 0xfeff || (c0 >= 9 && c0 <= 13) || c0 > 0x1000 ? unquote(raw).trim() : raw.trim();
+    const t = c0 === 62 || c0 === 32 || c0 === 0xa0 || c0 === 0xfeff || (c0 >= 9 && c0 <= 13) || c0 > 0x1000 ? unquote(raw).trim() : raw.trim();
     if (t === '') return;
     if (scanCanonicalRow(t, 0, t.length, fields)) {
-      addCanonicalRow(no, t);
+      addRow(no, t);
       return;
     }
     if (t.startsWith('#')) {
@@ -124,14 +124,13 @@ function parseHwloc(text: string, name: string): CpuidDump {
     }
     const m = ROW_RE.exec(t);
     if (m) {
-      const v = m.slice(1, 10).map((s) => parseHex32(s!));
-      if (v.some((x) => x === null)) throw new FormatError(name, no, 'hex numbers of at most 32 bits', t, FORMAT_ID);
-      const [mask, eaxIn, , ecxIn, , eax, ebx, ecx, edx] = v as number[];
-      if (mask! > 0xf || (mask! & MASK_EAX) === 0) {
-        throw new FormatError(name, no, 'a MASK with bit 0 (EAX input) set and no bits above 3, such as 1 (leaf) or 5 (leaf and sub-leaf)', t, FORMAT_ID);
+      // Other spellings of a row (0x prefixes, blanks around =>): the same numbers, then the same checks.
+      for (let f = 0; f < 9; f++) {
+        const x = parseHex32(m[f + 1]!);
+        if (x === null) throw new FormatError(name, no, 'hex numbers of at most 32 bits', t, FORMAT_ID);
+        fields[f] = x;
       }
-      builder.add({ leaf: eaxIn!, subleaf: mask! & MASK_ECX ? ecxIn! : undefined, eax: eax!, ebx: ebx!, ecx: ecx!, edx: edx! });
-      rows++;
+      addRow(no, t);
       return;
     }
     const kv = INFO_RE.exec(t);
@@ -141,8 +140,8 @@ function parseHwloc(text: string, name: string): CpuidDump {
     }
     throw new FormatError(name, no, ROW_EXPECTED, raw, FORMAT_ID);
   };
-  /** The row just read into `fields`; `row` is its text, for the error only. */
-  const addCanonicalRow = (no: number, row: string | (() => string)): void => {
+  /** The row just read into `fields` (either way); `row` is its text, for the error only. */
+  const addRow = (no: number, row: string | (() => string)): void => {
     const [mask, eaxIn, , ecxIn, , eax, ebx, ecx, edx] = fields;
     if (mask! > 0xf || (mask! & MASK_EAX) === 0) {
       throw new FormatError(name, no, 'a MASK with bit 0 (EAX input) set and no bits above 3, such as 1 (leaf) or 5 (leaf and sub-leaf)', typeof row === 'function' ? row() : row, FORMAT_ID);
@@ -165,7 +164,7 @@ function parseHwloc(text: string, name: string): CpuidDump {
       if (nl > p && isHexCode(body.charCodeAt(p)) && isHexCode(body.charCodeAt(nl - 1)) && scanCanonicalRow(body, p, nl, fields)) {
         const start = p;
         const end = nl;
-        addCanonicalRow(no, () => body.slice(start, end));
+        addRow(no, () => body.slice(start, end));
       } else {
         readLine(body.slice(p, nl), no);
       }
