@@ -21,9 +21,11 @@ try {
   process.exit(2);
 }
 
+/** The build id, the bundle's last line (`//# tdx-cpuid-build <hex>`). */
+const id = /\/\/# tdx-cpuid-build ([0-9a-f]+)\n$/.exec(source.slice(-100))?.[1];
+
 /** The code cache, when it belongs to this bundle: `<build id>\n` then V8's data. */
 function codeCache() {
-  const id = /\/\/# tdx-cpuid-build ([0-9a-f]+)\n$/.exec(source.slice(-100))?.[1];
   if (!id) return undefined;
   let bytes;
   try {
@@ -44,7 +46,7 @@ script.runInThisContext()(module.exports, createRequire(bundle), module, bundle,
 
 if (training) {
   for (const argv of training.runs) await module.exports.runCli(argv);
-  const id = /\/\/# tdx-cpuid-build ([0-9a-f]+)\n$/.exec(source.slice(-100))[1];
+  if (!id) throw new Error('the bundle has no build id line');
   writeFileSync(`${training.out}.part`, Buffer.concat([Buffer.from(`${id}\n`, 'latin1'), script.createCachedData()]));
   renameSync(`${training.out}.part`, training.out);
 }
