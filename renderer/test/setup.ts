@@ -41,7 +41,7 @@ export function setupStores(): TestEnv {
 /** Puts a finished analysis into the store, as the worker would. */
 export function showReconciliation(rec: Reconciliation, extra: Partial<AnalysisResult> = {}): void {
   const analysis = useAnalysisStore();
-  analysis.result = markRaw({ inputs: [], missing: [], notes: [], reconciliation: toView(rec), failure: null, elapsedMs: 1, timings: { ingestMs: 0, reconcileMs: 0, rowsMs: 0, encodeMs: 0, startedAt: 0 }, ...extra });
+  analysis.result = markRaw({ inputs: [], missing: [], notes: [], reconciliation: toView(rec), failure: null, elapsedMs: 1, timings: { ingestMs: 0, reconcileMs: 0, rowsMs: 0, startedAt: 0 }, ...extra });
   analysis.revision++;
 }
 

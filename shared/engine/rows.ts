@@ -9,7 +9,7 @@ import type { BitAddress, LeafKey, Reg } from '../model/address';
 import { REGS, extractField, formatBit } from '../model/address';
 import type { LayerId } from '../model/layers';
 import { LAYER_IDS } from '../model/layers';
-import type { RegLayout } from '../knowledge/bits';
+import type { BitEntry, RegLayout } from '../knowledge/bits';
 import { layoutOf } from '../knowledge/bits';
 import { qemuFeatureWord } from '../knowledge/qemu/qemu-knowledge';
 import type { QemuFeatureWord } from '../knowledge/qemu/qemu-knowledge';
@@ -269,12 +269,17 @@ function tri(b: Bits | null, bit: number): number {
   return (b.v >>> bit) & 1;
 }
 
-interface Shared {
+/**
+ * What equal bits of a register share: one object per distinct signature, so a consumer can
+ * key its own per-row work (encoding reasons, say) on the object.
+ */
+export interface SharedBitFacts {
   readonly values: LayerValues<0 | 1>;
   readonly reasons: readonly string[];
   readonly decidedBy: LayerId | 'module';
   readonly disagreement: boolean;
 }
+type Shared = SharedBitFacts;
 
 /**
  * What makes two bits of a register read the same: values, class, gates, the notes, QEMU words
@@ -337,8 +342,8 @@ function rowFor(p: Phrases, c: RegContext, bit: number): BitRow {
   return makeRow(c, bit, shared(p, c, bit));
 }
 
-/** The 32 rows of one register, sharing values and reasons between equal bits. */
-function registerRows(p: Phrases, c: RegContext, out: BitRow[]): void {
+/** The 32 bits of one register in order, sharing values and reasons between equal bits. */
+function registerBits(p: Phrases, c: RegContext, emit: (bit: number, s: Shared) => void): void {
   const memo = new Map<number, Shared>();
   const gateLists: (readonly Gate[])[] = [];
   for (let bit = 0; bit < 32; bit++) {
@@ -351,20 +356,66 @@ function registerRows(p: Phrases, c: RegContext, out: BitRow[]): void {
       s = shared(p, c, bit);
       if (sig !== null) memo.set(sig, s);
     }
-    out.push(makeRow(c, bit, s));
+    emit(bit, s);
   }
 }
 
 /** Every bit of every leaf in any layer, sorted by leaf, sub-leaf, register, bit. */
 export function buildBitRows(state: EngineState): BitRow[] {
-  const p = new Phrases(state);
   const rows: BitRow[] = [];
-  for (const key of allLeafKeys(state)) {
-    for (const reg of REGS) {
-      registerRows(p, regContext(state, key, reg), rows);
-    }
-  }
+  visitRegisters(state, (p, c) => registerBits(p, c, (bit, s) => rows.push(makeRow(c, bit, s))));
   return rows;
+}
+
+/** Calls `each` for every register of every leaf in any layer, in leaf, sub-leaf, register order. */
+function visitRegisters(state: EngineState, each: (p: Phrases, c: RegContext) => void): void {
+  const p = new Phrases(state);
+  for (const key of allLeafKeys(state)) {
+    for (const reg of REGS) each(p, regContext(state, key, reg));
+  }
+}
+
+/**
+ * Receives the rows without BitRow objects being made for them: the interface's row table
+ * is written straight from these (~14 000 rows per host).
+ */
+export interface RowVisitor {
+  /** One bit. `facts` is the same object for every bit of the register that reads the same. */
+  bit(key: LeafKey, reg: Reg, bit: number, name: string | null, cls: BitClass, gates: readonly Gate[], facts: SharedBitFacts, guestControlled: boolean): void;
+  field(row: FieldRow): void;
+}
+
+/** Fields by low bit, a wider one first (display order). */
+function fieldsInOrder(fields: readonly BitEntry[]): readonly BitEntry[] {
+  for (let i = 1; i < fields.length; i++) {
+    const a = fields[i - 1]!.bits;
+    const b = fields[i]!.bits;
+    if (a[0] > b[0] || (a[0] === b[0] && a[1] < b[1])) return [...fields].sort((x, y) => x.bits[0] - y.bits[0] || y.bits[1] - x.bits[1]);
+  }
+  return fields;
+}
+
+/**
+ * Every row in display order: leaf, sub-leaf, register, then by low bit, a field before the
+ * bit it starts at (a wider field first). The same rows as buildFieldRows and buildBitRows.
+ */
+export function visitRows(state: EngineState, visitor: RowVisitor): void {
+  visitRegisters(state, (p, c) => {
+    const fields = fieldsInOrder(c.layout.fields);
+    let next = 0;
+    registerBits(p, c, (bit, s) => {
+      while (next < fields.length && fields[next]!.bits[0] <= bit) visitor.field(fieldRow(state, c, fields[next++]!));
+      const e = c.layout.byBit[bit];
+      visitor.bit(c.key, c.reg, bit, e && e.kind === 'bit' ? e.displayName : null, c.classes[bit]!, gatesAt(c, bit), s, (c.guestControlled & (1 << bit)) !== 0);
+    });
+  });
+}
+
+/** How many rows visitRows visits. */
+export function rowCount(state: EngineState): number {
+  let n = 0;
+  for (const key of allLeafKeys(state)) for (const reg of REGS) n += 32 + layoutOf(key.leaf, key.subleaf, reg).fields.length;
+  return n;
 }
 
 /** Rows of the bits a register mask selects, without building the other rows. */
@@ -431,43 +482,48 @@ export function buildFieldRows(state: EngineState): FieldRow[] {
       const fields = layoutOf(key.leaf, key.subleaf, reg).fields;
       if (fields.length === 0) continue;
       const c = regContext(state, key, reg);
-      for (const f of fields) {
-        const bits = f.bits;
-        const classes = new Set<BitClass>();
-        const gates = new Set<Gate>();
-        for (let b = bits[0]; b <= bits[1]; b++) {
-          classes.add(c.classes[b]!);
-          for (const g of gatesAt(c, b)) gates.add(g);
-        }
-        const cls = BIT_CLASSES.find((x) => classes.has(x)) ?? 'NATIVE';
-        const values = fieldValues(c, bits);
-        const notes = c.notes.filter((n) => {
-          for (let b = bits[0]; b <= bits[1]; b++) if (n.mask & (1 << b)) return true;
-          return false;
-        });
-        const hex = (n: number | null): string => (n === null ? 'unknown' : `0x${n.toString(16)}`);
-        const reasons = [
-          state.hasHost ? `host ${hex(values.host)}` : 'host: not given',
-          `module ${state.module.version}: ${[...classes].map((x) => CLASS_WORDS[x]).join('; ')}`,
-          ...notes.map((n) => `module: ${n.text}`),
-          `TD ${hex(values.td)}`,
-        ];
-        if (values.guest !== null && values.guest !== values.td) reasons.push(`guest ${hex(values.guest)}`);
-        out.push({
-          leaf: key.leaf,
-          subleaf: key.subleaf,
-          reg,
-          bits,
-          name: f.displayName ?? formatBit({ leaf: key.leaf, subleaf: key.subleaf, reg, bit: bits[0] }),
-          class: cls,
-          gates: [...gates],
-          values,
-          decidedBy: notes.length || cls !== 'NATIVE' ? 'module' : 'host',
-          disagreement: values.td !== null && values.guest !== null && values.td !== values.guest && (c.dynamic & (1 << bits[0])) === 0,
-          reasons,
-        });
-      }
+      for (const f of fields) out.push(fieldRow(state, c, f));
     }
   }
   return out;
+}
+
+/** One named multi-bit field's row. */
+function fieldRow(state: EngineState, c: RegContext, f: BitEntry): FieldRow {
+  const key = c.key;
+  const reg = c.reg;
+  const bits = f.bits;
+  const classes = new Set<BitClass>();
+  const gates = new Set<Gate>();
+  for (let b = bits[0]; b <= bits[1]; b++) {
+    classes.add(c.classes[b]!);
+    for (const g of gatesAt(c, b)) gates.add(g);
+  }
+  const cls = BIT_CLASSES.find((x) => classes.has(x)) ?? 'NATIVE';
+  const values = fieldValues(c, bits);
+  const notes = c.notes.filter((n) => {
+    for (let b = bits[0]; b <= bits[1]; b++) if (n.mask & (1 << b)) return true;
+    return false;
+  });
+  const hex = (n: number | null): string => (n === null ? 'unknown' : `0x${n.toString(16)}`);
+  const reasons = [
+    state.hasHost ? `host ${hex(values.host)}` : 'host: not given',
+    `module ${state.module.version}: ${[...classes].map((x) => CLASS_WORDS[x]).join('; ')}`,
+    ...notes.map((n) => `module: ${n.text}`),
+    `TD ${hex(values.td)}`,
+  ];
+  if (values.guest !== null && values.guest !== values.td) reasons.push(`guest ${hex(values.guest)}`);
+  return {
+    leaf: key.leaf,
+    subleaf: key.subleaf,
+    reg,
+    bits,
+    name: f.displayName ?? formatBit({ leaf: key.leaf, subleaf: key.subleaf, reg, bit: bits[0] }),
+    class: cls,
+    gates: [...gates],
+    values,
+    decidedBy: notes.length || cls !== 'NATIVE' ? 'module' : 'host',
+    disagreement: values.td !== null && values.guest !== null && values.td !== values.guest && (c.dynamic & (1 << bits[0])) === 0,
+    reasons,
+  };
 }

@@ -95,7 +95,6 @@ async function startBreakdown(page: Page): Promise<StartBreakdown> {
       ingestMs: t.ingestMs ?? NaN,
       reconcileMs: t.reconcileMs ?? NaN,
       rowsMs: t.rowsMs ?? NaN,
-      encodeMs: t.encodeMs ?? NaN,
       resultToGridMs: result && rendered ? rendered.startTime - result.startTime : NaN,
     };
   });

@@ -10,8 +10,8 @@ import type { Analyst } from './analyst-types';
 import type { OperationName, Operations } from './protocol';
 import type { AnalyseRequest, AnalysisResult, BaselineRequest, Catalog, CompareRequest, Progress, ReportRequest } from './types';
 import { missingLayers } from './input-report';
-import { moduleInfos, reconcile, ruleInfos } from './engine';
-import { toView } from './row-table';
+import { analyze, moduleInfos, ruleInfos } from './engine';
+import { analysisView } from './row-table';
 import type { ReconciliationView } from './row-table';
 import { ingestionCache } from './session-inputs';
 
@@ -41,20 +41,17 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
     } else {
       progress({ done: 1, total: 3, label: 'Reconciling' });
       try {
-        const rec = reconcile(ei, req.context);
+        const analysis = analyze(ei, req.context);
         t2 = now();
-        // The engine builds its rows when first read (most CLI uses never need them).
-        void (rec.bits.length + rec.fields.length);
+        reconciliation = analysisView(analysis);
         tRows = now();
-        reconciliation = toView(rec);
       } catch (e) {
         failure = e instanceof Error ? e.message : String(e);
       }
     }
     progress({ done: 3, total: 3, label: 'Done' });
-    const t3 = now();
     return {
-      timings: { ingestMs: t1 - t0, reconcileMs: t2 - t1, rowsMs: tRows - t2, encodeMs: t3 - tRows, startedAt: (typeof performance !== 'undefined' ? performance.timeOrigin : 0) + t0 },
+      timings: { ingestMs: t1 - t0, reconcileMs: t2 - t1, rowsMs: tRows - t2, startedAt: (typeof performance !== 'undefined' ? performance.timeOrigin : 0) + t0 },
       inputs: ing.reports,
       missing: missingLayers(ing.result.manifest),
       notes,

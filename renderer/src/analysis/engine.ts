@@ -1,6 +1,7 @@
 // The engine entry points the analysis uses (shared/engine), in one place.
 
-import { reconcile as engineReconcile } from '../../../shared/engine/reconcile';
+import { analyze as engineAnalyze, reconcile as engineReconcile } from '../../../shared/engine/reconcile';
+import type { Analysis } from '../../../shared/engine/reconcile';
 import { listModules } from '../../../shared/engine/modules';
 import { ruleMetas } from '../../../shared/engine/rules/registry';
 import type { ContextOptions, EngineInputs, Reconciliation } from '../../../shared/engine/types';
@@ -8,6 +9,11 @@ import type { ModuleInfo, RuleInfo } from './types';
 
 export function reconcile(inputs: EngineInputs, options: ContextOptions): Reconciliation {
   return engineReconcile(inputs, options);
+}
+
+/** The reconciliation with the engine state its rows are written from (see analysisView). */
+export function analyze(inputs: EngineInputs, options: ContextOptions): Analysis {
+  return engineAnalyze(inputs, options);
 }
 
 export function ruleInfos(): RuleInfo[] {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../../shared/ingest/ingest';
-import { reconcile } from '../../../shared/engine/reconcile';
+import { analyze, reconcile } from '../../../shared/engine/reconcile';
+import type { ContextOptions } from '../../../shared/engine/types';
 import { demoReportFiles } from '../../../shared/ingest/demo';
 import type { BitRow, FieldRow } from '../../../shared/engine/types';
 import { smallReconciliation } from '../../test/fixtures';
-import { encodeRows, rowAt, toView, transferables } from './row-table';
+import { analysisView, encodeRows, rowAt, toView, transferables } from './row-table';
 
 function plain(r: BitRow | FieldRow): unknown {
   // Rows compare by their fields; `guestControlled: false` and absent mean the same.
@@ -36,5 +37,23 @@ describe('row table', () => {
     expect(t.reasonText.length).toBeLessThan(t.count / 10);
     expect(transferables(t).every((b) => b instanceof ArrayBuffer)).toBe(true);
     expect(view.findings).toBe(rec.findings);
+  });
+
+  // The interface writes the table straight from the engine state (no row objects); it must
+  // be the very table the rows as objects make, whatever the context changes.
+  const contexts: readonly [string, ContextOptions][] = [
+    ['the demo as it opens', {}],
+    ['module 1.0.05, QEMU -cpu with flags, no PMU', { module: '1.0.05', cpu: 'host,-avx512f,+pks', pmu: false }],
+    ['module 2.0.08 with XFAM without AVX-512', { module: '2.0.08', xfam: 0x2e7n }],
+  ];
+  it.each(contexts)('writes the same table from the engine state as from row objects: %s', (_, options) => {
+    const a = analyze(ingest(demoReportFiles()).engineInputs, options);
+    const fromState = analysisView(a);
+    const fromObjects = toView(a.reconciliation);
+    expect(fromState.rows.count).toBe(a.reconciliation.bits.length + a.reconciliation.fields.length);
+    expect(fromState.rows).toEqual(fromObjects.rows);
+    const { rows: _r1, ...restA } = fromState;
+    const { rows: _r2, ...restB } = fromObjects;
+    expect(restA).toEqual(restB);
   });
 });

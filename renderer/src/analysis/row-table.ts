@@ -5,8 +5,12 @@
 
 import { BIT_CLASSES } from '../../../shared/engine/types';
 import type { BitClass, BitRow, FieldRow, Reconciliation } from '../../../shared/engine/types';
+import type { Analysis } from '../../../shared/engine/reconcile';
+import type { EngineState } from '../../../shared/engine/pipeline';
+import { rowCount, visitRows } from '../../../shared/engine/rows';
+import type { SharedBitFacts } from '../../../shared/engine/rows';
 import { REGS, regIndex, subleafCode } from '../../../shared/model/address';
-import type { Reg } from '../../../shared/model/address';
+import type { LeafKey, Reg } from '../../../shared/model/address';
 import { LAYER_IDS } from '../../../shared/model/layers';
 import type { LayerId } from '../../../shared/model/layers';
 
@@ -202,57 +206,133 @@ function joinedIndex(sep: string): { list: TextList; of: (parts: readonly string
   };
 }
 
-export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[]): RowTable {
-  const rows = displayOrder(bits, fields);
-  const n = rows.length;
-  const names = new TextList();
-  const gates = joinedIndex(',');
-  const reasons = joinedIndex('\n');
-  const t = {
-    count: n,
-    field: new Uint8Array(n),
-    leaf: new Uint32Array(n),
-    subleaf: new Uint32Array(n),
-    hasSubleaf: new Uint8Array(n),
-    reg: new Uint8Array(n),
-    lo: new Uint8Array(n),
-    hi: new Uint8Array(n),
-    cls: new Uint8Array(n),
-    decided: new Uint8Array(n),
-    flags: new Uint8Array(n),
-    values: new Float64Array(n * LAYER_COUNT),
-    name: new Int32Array(n),
-    nameText: names.texts,
-    gate: new Uint32Array(n),
-    gateText: gates.list.texts,
-    reason: new Uint32Array(n),
-    reasonText: reasons.list.texts,
-  };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    const f = isField(r);
-    t.field[i] = f ? 1 : 0;
-    t.leaf[i] = r.leaf >>> 0;
-    t.subleaf[i] = (r.subleaf ?? 0) >>> 0;
-    t.hasSubleaf[i] = r.subleaf === null ? 0 : 1;
-    t.reg[i] = regIndex(r.reg);
-    t.lo[i] = f ? r.bits[0] : r.bit;
-    t.hi[i] = f ? r.bits[1] : r.bit;
-    t.cls[i] = CLASS_INDEX.get(r.class) ?? 0;
-    t.decided[i] = r.decidedBy === 'module' ? DECIDED_BY_MODULE : (LAYER_INDEX.get(r.decidedBy) ?? DECIDED_BY_MODULE);
-    t.flags[i] = (r.disagreement ? FLAG_DISAGREEMENT : 0) | (!f && r.guestControlled ? FLAG_GUEST_CONTROLLED : 0);
-    putValues(t.values, i * LAYER_COUNT, r.values);
-    t.name[i] = r.name === null ? -1 : names.indexOf(r.name);
-    t.gate[i] = gates.of(r.gates);
-    t.reason[i] = reasons.of(r.reasons);
+/**
+ * Writes rows into the columns, one at a time, in display order. Equal bits of a register
+ * share their values and reasons objects (the engine makes them once per distinct bit), so
+ * those are encoded once per object, not once per row.
+ */
+class RowTableWriter {
+  private n = 0;
+  private readonly names = new TextList();
+  private readonly gates = joinedIndex(',');
+  private readonly reasons = joinedIndex('\n');
+  private readonly encodedValues = new Map<object, Float64Array>();
+  private readonly t;
+
+  constructor(capacity: number) {
+    this.t = {
+      field: new Uint8Array(capacity),
+      leaf: new Uint32Array(capacity),
+      subleaf: new Uint32Array(capacity),
+      hasSubleaf: new Uint8Array(capacity),
+      reg: new Uint8Array(capacity),
+      lo: new Uint8Array(capacity),
+      hi: new Uint8Array(capacity),
+      cls: new Uint8Array(capacity),
+      decided: new Uint8Array(capacity),
+      flags: new Uint8Array(capacity),
+      values: new Float64Array(capacity * LAYER_COUNT),
+      name: new Int32Array(capacity),
+      gate: new Uint32Array(capacity),
+      reason: new Uint32Array(capacity),
+    };
   }
-  return t;
+
+  private add(leaf: number, subleaf: number | null, reg: Reg, lo: number, hi: number, field: boolean, cls: BitClass, decidedBy: LayerId | 'module', flags: number, name: string | null, gates: readonly string[], reasons: readonly string[], values: Readonly<Record<LayerId, number | null>>): void {
+    const t = this.t;
+    const i = this.n++;
+    t.field[i] = field ? 1 : 0;
+    t.leaf[i] = leaf >>> 0;
+    t.subleaf[i] = (subleaf ?? 0) >>> 0;
+    t.hasSubleaf[i] = subleaf === null ? 0 : 1;
+    t.reg[i] = regIndex(reg);
+    t.lo[i] = lo;
+    t.hi[i] = hi;
+    t.cls[i] = CLASS_INDEX.get(cls) ?? 0;
+    t.decided[i] = decidedBy === 'module' ? DECIDED_BY_MODULE : (LAYER_INDEX.get(decidedBy) ?? DECIDED_BY_MODULE);
+    t.flags[i] = flags;
+    let v = this.encodedValues.get(values);
+    if (!v) {
+      v = new Float64Array(LAYER_COUNT);
+      putValues(v, 0, values);
+      this.encodedValues.set(values, v);
+    }
+    t.values.set(v, i * LAYER_COUNT);
+    t.name[i] = name === null ? -1 : this.names.indexOf(name);
+    t.gate[i] = this.gates.of(gates);
+    t.reason[i] = this.reasons.of(reasons);
+  }
+
+  bit(key: LeafKey, reg: Reg, bit: number, name: string | null, cls: BitClass, gates: readonly string[], facts: SharedBitFacts, guestControlled: boolean): void {
+    const flags = (facts.disagreement ? FLAG_DISAGREEMENT : 0) | (guestControlled ? FLAG_GUEST_CONTROLLED : 0);
+    this.add(key.leaf, key.subleaf, reg, bit, bit, false, cls, facts.decidedBy, flags, name, gates, facts.reasons, facts.values);
+  }
+
+  field(r: FieldRow): void {
+    this.add(r.leaf, r.subleaf, r.reg, r.bits[0], r.bits[1], true, r.class, r.decidedBy, r.disagreement ? FLAG_DISAGREEMENT : 0, r.name, r.gates, r.reasons, r.values);
+  }
+
+  row(r: AnyRow): void {
+    if (isField(r)) this.field(r);
+    else this.bit(r, r.reg, r.bit, r.name, r.class, r.gates, r, !!r.guestControlled);
+  }
+
+  finish(): RowTable {
+    const n = this.n;
+    const t = this.t;
+    // Trimmed copies when fewer rows came than there was room for (each buffer is transferred whole).
+    const cut = <A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: A, per = 1): A => (a.length === n * per ? a : (a.slice(0, n * per) as A));
+    return {
+      count: n,
+      field: cut(t.field),
+      leaf: cut(t.leaf),
+      subleaf: cut(t.subleaf),
+      hasSubleaf: cut(t.hasSubleaf),
+      reg: cut(t.reg),
+      lo: cut(t.lo),
+      hi: cut(t.hi),
+      cls: cut(t.cls),
+      decided: cut(t.decided),
+      flags: cut(t.flags),
+      values: cut(t.values, LAYER_COUNT),
+      name: cut(t.name),
+      nameText: this.names.texts,
+      gate: cut(t.gate),
+      gateText: this.gates.list.texts,
+      reason: cut(t.reason),
+      reasonText: this.reasons.list.texts,
+    };
+  }
 }
 
+/** Rows given as objects (in any order) into columns. */
+export function encodeRows(bits: readonly BitRow[], fields: readonly FieldRow[]): RowTable {
+  const rows = displayOrder(bits, fields);
+  const w = new RowTableWriter(rows.length);
+  for (const r of rows) w.row(r);
+  return w.finish();
+}
+
+/** The engine's rows straight into columns, in display order, without a row object each. */
+export function encodeAnalysisRows(state: EngineState): RowTable {
+  const w = new RowTableWriter(rowCount(state));
+  visitRows(state, w);
+  return w.finish();
+}
+
+/** A reconciliation whose rows are read (and built) from the reconciliation itself. */
 export function toView(rec: Reconciliation): ReconciliationView {
   const { bits, fields, ...rest } = rec;
   // Spread copies enumerable own properties; the engine's lazy row getters are read here once.
   return { ...rest, rows: encodeRows(bits, fields) };
+}
+
+/** An engine analysis for the interface: rows written from the engine state (the reconciliation's row getters are never read). */
+export function analysisView(a: Analysis): ReconciliationView {
+  const rec = a.reconciliation;
+  const rest: Partial<Reconciliation> = {};
+  for (const k of Object.keys(rec) as (keyof Reconciliation)[]) if (k !== 'bits' && k !== 'fields') (rest as Record<string, unknown>)[k] = rec[k];
+  return { ...(rest as Omit<Reconciliation, 'bits' | 'fields'>), rows: encodeAnalysisRows(a.state) };
 }
 
 /** The typed arrays' buffers, to transfer instead of copy. */

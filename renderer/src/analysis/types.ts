@@ -82,8 +82,8 @@ export interface AnalysisResult {
   readonly timings: {
     readonly ingestMs: number;
     readonly reconcileMs: number;
+    /** Rows written from the engine state into the row table the interface reads. */
     readonly rowsMs: number;
-    readonly encodeMs: number;
     /** When the worker began this analysis, as an epoch time (performance.timeOrigin + now()). */
     readonly startedAt: number;
     /**
