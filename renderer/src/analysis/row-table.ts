@@ -126,6 +126,10 @@ function displayOrder(bits: readonly BitRow[], fields: readonly FieldRow[]): Any
   return out;
 }
 
+function decidedIndex(decidedBy: LayerId | 'module'): number {
+  return decidedBy === 'module' ? DECIDED_BY_MODULE : (LAYER_INDEX.get(decidedBy) ?? DECIDED_BY_MODULE);
+}
+
 /** LAYER_IDS in the order `putValues` writes them by name. */
 const NAMED_LAYER_ORDER = 'host,kvmSupported,tdxCaps,qemuSupported,requested,initVm,td,setCpuid,guest';
 const NAMED_LAYERS = LAYER_IDS.join(',') === NAMED_LAYER_ORDER;
@@ -216,7 +220,8 @@ class RowTableWriter {
   private readonly names = new TextList();
   private readonly gates = joinedIndex(',');
   private readonly reasons = joinedIndex('\n');
-  private readonly encodedValues = new Map<object, Float64Array>();
+  /** Per shared bit facts: decided, flags and reason index (bits share them per register). */
+  private readonly encodedFacts = new Map<SharedBitFacts, { readonly decided: number; readonly flags: number; readonly reason: number }>();
   private readonly t;
 
   constructor(capacity: number) {
@@ -238,10 +243,10 @@ class RowTableWriter {
     };
   }
 
-  private add(leaf: number, subleaf: number | null, reg: Reg, lo: number, hi: number, field: boolean, cls: BitClass, decidedBy: LayerId | 'module', flags: number, name: string | null, gates: readonly string[], reasons: readonly string[], values: Readonly<Record<LayerId, number | null>>): void {
+  /** Writes what every row has; returns the row's index. */
+  private add(leaf: number, subleaf: number | null, reg: Reg, lo: number, hi: number, cls: BitClass, name: string | null, gates: readonly string[]): number {
     const t = this.t;
     const i = this.n++;
-    t.field[i] = field ? 1 : 0;
     t.leaf[i] = leaf >>> 0;
     t.subleaf[i] = (subleaf ?? 0) >>> 0;
     t.hasSubleaf[i] = subleaf === null ? 0 : 1;
@@ -249,27 +254,35 @@ class RowTableWriter {
     t.lo[i] = lo;
     t.hi[i] = hi;
     t.cls[i] = CLASS_INDEX.get(cls) ?? 0;
-    t.decided[i] = decidedBy === 'module' ? DECIDED_BY_MODULE : (LAYER_INDEX.get(decidedBy) ?? DECIDED_BY_MODULE);
-    t.flags[i] = flags;
-    let v = this.encodedValues.get(values);
-    if (!v) {
-      v = new Float64Array(LAYER_COUNT);
-      putValues(v, 0, values);
-      this.encodedValues.set(values, v);
-    }
-    t.values.set(v, i * LAYER_COUNT);
     t.name[i] = name === null ? -1 : this.names.indexOf(name);
     t.gate[i] = this.gates.of(gates);
-    t.reason[i] = this.reasons.of(reasons);
+    return i;
   }
 
   bit(key: LeafKey, reg: Reg, bit: number, name: string | null, cls: BitClass, gates: readonly string[], facts: SharedBitFacts, guestControlled: boolean): void {
-    const flags = (facts.disagreement ? FLAG_DISAGREEMENT : 0) | (guestControlled ? FLAG_GUEST_CONTROLLED : 0);
-    this.add(key.leaf, key.subleaf, reg, bit, bit, false, cls, facts.decidedBy, flags, name, gates, facts.reasons, facts.values);
+    let f = this.encodedFacts.get(facts);
+    if (!f) {
+      f = { decided: decidedIndex(facts.decidedBy), flags: facts.disagreement ? FLAG_DISAGREEMENT : 0, reason: this.reasons.of(facts.reasons) };
+      this.encodedFacts.set(facts, f);
+    }
+    const i = this.add(key.leaf, key.subleaf, reg, bit, bit, cls, name, gates);
+    const t = this.t;
+    t.decided[i] = f.decided;
+    t.flags[i] = f.flags | (guestControlled ? FLAG_GUEST_CONTROLLED : 0);
+    t.reason[i] = f.reason;
+    // Written from the object per row: a small typed array per distinct value set would cost
+    // more (each gets its own backing store).
+    putValues(t.values, i * LAYER_COUNT, facts.values);
   }
 
   field(r: FieldRow): void {
-    this.add(r.leaf, r.subleaf, r.reg, r.bits[0], r.bits[1], true, r.class, r.decidedBy, r.disagreement ? FLAG_DISAGREEMENT : 0, r.name, r.gates, r.reasons, r.values);
+    const i = this.add(r.leaf, r.subleaf, r.reg, r.bits[0], r.bits[1], r.class, r.name, r.gates);
+    const t = this.t;
+    t.field[i] = 1;
+    t.decided[i] = decidedIndex(r.decidedBy);
+    t.flags[i] = r.disagreement ? FLAG_DISAGREEMENT : 0;
+    t.reason[i] = this.reasons.of(r.reasons);
+    putValues(t.values, i * LAYER_COUNT, r.values);
   }
 
   row(r: AnyRow): void {
