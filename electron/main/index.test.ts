@@ -137,9 +137,9 @@ async function startMain(): Promise<void> {
 }
 
 describe('main process entry', () => {
-  it('before ready: registers app:// as a privileged standard secure scheme and enables the sandbox', async () => {
+  it('before ready: registers app:// as a privileged standard secure scheme (with V8 code cache) and enables the sandbox', async () => {
     await import('./index');
-    expect(m.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) }]);
+    expect(m.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true, codeCache: true }) }]);
     expect(m.privileged[0]).not.toMatchObject({ privileges: { bypassCSP: true } });
     expect(m.calls.slice(0, 3)).toEqual(['registerSchemesAsPrivileged', 'enableSandbox', 'requestSingleInstanceLock']);
     expect(m.calls.some((c) => c.startsWith('setPath'))).toBe(false);

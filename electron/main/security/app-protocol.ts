@@ -23,7 +23,11 @@ export const APP_SCHEME_PRIVILEGES = {
   // CORS mode; Chromium refuses that for schemes it does not know as CORS-enabled. Our
   // responses carry no Access-Control-Allow-Origin, so no other origin can read them.
   corsEnabled: true,
-  // Not bypassCSP, no service workers, no stream or code-cache extras.
+  // V8 keeps the compiled renderer and worker code between starts (Electron 28+; needs
+  // `standard`), as it does for https pages: every start after the first skips compiling
+  // the interface and the engine again. The cache lives in the user-data folder.
+  codeCache: true,
+  // Not bypassCSP, no service workers, no streams.
 } as const;
 
 const MIME: Readonly<Record<string, string>> = {
