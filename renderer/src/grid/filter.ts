@@ -83,6 +83,9 @@ export interface FilteredGrid {
 }
 
 export function filterGrid(model: GridModel, filters: GridFilters): FilteredGrid {
+  // No filter: every item in order (each group has rows). The grid's first view of a
+  // reconciliation takes this path.
+  if (!filtersActive(filters)) return { indices: Array.from({ length: model.items.length }, (_, i) => i), rows: model.rowCount };
   const terms: Needle[] = parseSearch(filters.text).map((term) => ({ ...term, atTokenStart: ` ${term.text}` }));
   const indices: number[] = [];
   let rows = 0;

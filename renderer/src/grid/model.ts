@@ -42,11 +42,24 @@ export interface RowItem {
   readonly findings: readonly number[];
 }
 
-/** What a group shares with its rows: labels and spellings computed once per register. */
-interface GroupText {
-  readonly label: string;
-  readonly keyPrefix: string;
-  readonly spellings: readonly string[];
+/**
+ * What a group shares with its rows: labels once per register, and the address spellings
+ * the search needs made when first searched (not while the grid first opens).
+ */
+class GroupText {
+  private spelled: readonly string[] | undefined;
+
+  constructor(
+    readonly label: string,
+    readonly keyPrefix: string,
+    private readonly leaf: number,
+    private readonly subleaf: number | null,
+    private readonly reg: Reg,
+  ) {}
+
+  get spellings(): readonly string[] {
+    return (this.spelled ??= registerSpellings(this.leaf, this.subleaf, this.reg));
+  }
 }
 
 /**
@@ -230,7 +243,7 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
   let lastReg = -1;
   let hostAcc = 0;
   let hostKnown = false;
-  let text: GroupText = { label: '', keyPrefix: '', spellings: [] };
+  let text = new GroupText('', '', 0, null, 'eax');
   let leafKey = '';
 
   const closeGroup = (): void => {
@@ -259,7 +272,7 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
       }
       const td = tdByLeaf.get(leafKey);
       const label = `${leafLabel(leaf, subleaf)}.${reg.toUpperCase()}`;
-      text = { label, keyPrefix: `${leafKey}:${reg}:`, spellings: registerSpellings(leaf, subleaf, reg) };
+      text = new GroupText(label, `${leafKey}:${reg}:`, leaf, subleaf, reg);
       groupFlagged = flagged.has(text.keyPrefix);
       group = items.length;
       items.push({ kind: 'group', key: `g:${leafKey}:${reg}`, leaf, subleaf, reg, label, host: null, td: td ? td[regIdx]! >>> 0 : null });

@@ -15,10 +15,15 @@ import { rowAt } from '../analysis/row-table';
 import type { BitRow, FieldRow } from '../../../shared/engine/types';
 import { useAnalysisStore } from './analysis';
 
-/** Runs work when the window is idle (after the grid has painted). */
+/**
+ * Runs work when the window is idle, asked for only after the current task (the one that
+ * renders a new grid) has ended, so that asking costs the first paint nothing either.
+ */
 function whenIdle(work: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => work(), { timeout: 1000 });
-  else setTimeout(work, 50);
+  setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => work(), { timeout: 1000 });
+    else setTimeout(work, 50);
+  }, 0);
 }
 
 export const useGridStore = defineStore('grid', () => {
