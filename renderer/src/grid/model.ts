@@ -3,7 +3,7 @@
 // that order). Built once per reconciliation; filtering returns indices into the list,
 // so a keystroke costs one pass over plain data.
 
-import { formatBit, hexLeaf, REGS } from '../../../shared/model/address';
+import { formatLeafKey, hexLeaf, REGS } from '../../../shared/model/address';
 import type { Reg } from '../../../shared/model/address';
 import { BIT_CLASSES } from '../../../shared/engine/types';
 import type { BitClass, Finding } from '../../../shared/engine/types';
@@ -181,7 +181,7 @@ export function leafOptionKey(leaf: number, subleaf: number | null): string {
 
 /** `7.0`, `0x80000008`, `0xD.1`: the model document's notation. */
 export function leafLabel(leaf: number, subleaf: number | null): string {
-  return formatBit({ leaf, subleaf, reg: 'eax', bit: 0 }).replace(/\.EAX\[0\]$/, '');
+  return formatLeafKey({ leaf, subleaf });
 }
 
 /** Address spellings of one register, computed once per group: `7.0.ebx`, `0x7.0.ebx`. */
@@ -245,6 +245,7 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
   let hostKnown = false;
   let text = new GroupText('', '', 0, null, 'eax');
   let leafKey = '';
+  let leafText = '';
 
   const closeGroup = (): void => {
     if (group < 0) return;
@@ -268,10 +269,11 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
       hostKnown = false;
       if (newLeaf) {
         leafKey = leafOptionKey(leaf, subleaf);
-        leaves.push({ key: leafKey, label: leafLabel(leaf, subleaf) });
+        leafText = leafLabel(leaf, subleaf);
+        leaves.push({ key: leafKey, label: leafText });
       }
       const td = tdByLeaf.get(leafKey);
-      const label = `${leafLabel(leaf, subleaf)}.${reg.toUpperCase()}`;
+      const label = `${leafText}.${reg.toUpperCase()}`;
       text = new GroupText(label, `${leafKey}:${reg}:`, leaf, subleaf, reg);
       groupFlagged = flagged.has(text.keyPrefix);
       group = items.length;
