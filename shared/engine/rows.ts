@@ -59,9 +59,22 @@ function gatesAt(c: RegContext, bit: number): readonly Gate[] {
   let g = c.gates[bit];
   if (g === undefined) {
     const list = c.entry ? bitGates(c.module, c.entry, c.reg, bit) : NO_GATES;
-    g = list.length ? list : NO_GATES;
+    g = list.length ? internGates(list) : NO_GATES;
     c.gates[bit] = g;
   }
+  return g;
+}
+
+/**
+ * One list object per distinct gate list: bits with the same gates then have the same
+ * signature (registerBits shares their values and reasons), and consumers that key on the
+ * list object (the interface's row table) see a handful of lists, not one per bit.
+ */
+const GATE_LISTS = new Map<string, readonly Gate[]>();
+function internGates(list: readonly Gate[]): readonly Gate[] {
+  const key = list.join(',');
+  let g = GATE_LISTS.get(key);
+  if (!g) GATE_LISTS.set(key, (g = Object.freeze([...list])));
   return g;
 }
 
