@@ -72,7 +72,7 @@ function gatesAt(c: RegContext, bit: number): readonly Gate[] {
  */
 const GATE_LISTS = new Map<string, readonly Gate[]>();
 function internGates(list: readonly Gate[]): readonly Gate[] {
-  const key = list.join(',');
+  const key = list.length === 1 ? list[0]! : list.join(',');
   let g = GATE_LISTS.get(key);
   if (!g) GATE_LISTS.set(key, (g = Object.freeze([...list])));
   return g;

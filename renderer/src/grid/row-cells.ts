@@ -14,8 +14,19 @@ const GUEST = LAYER_IDS.indexOf('guest');
 
 export interface LayerCell {
   readonly text: string;
-  readonly cls: Readonly<Record<string, boolean>>;
+  /** The cell's marks as a class string (`decided predicted`): the row template binds it as is. */
+  readonly cls: string;
   readonly title: string | undefined;
+}
+
+/** Class names of the marks that are set, in a fixed order. */
+function markClasses(decided: boolean, differs: boolean, none: boolean, predicted: boolean, long: boolean): string {
+  let s = decided ? 'decided' : '';
+  if (differs) s += s ? ' differs' : 'differs';
+  if (none) s += s ? ' none' : 'none';
+  if (predicted) s += s ? ' predicted' : 'predicted';
+  if (long) s += s ? ' long' : 'long';
+  return s;
 }
 
 export interface RowCells {
@@ -55,13 +66,7 @@ export function rowCells(t: RowTable, item: RowItem, findings: readonly Finding[
       return {
         text,
         title: width > 1 && v !== null ? `${LAYER_SYMBOL[l]}: 0x${v.toString(16)} (${v})` : undefined,
-        cls: {
-          decided: decidedBy === l,
-          differs: disagree && v !== null && td !== null && k !== TD && v !== td,
-          none: v === null,
-          predicted: predictedLayers[k]!,
-          long: text.length > 5,
-        },
+        cls: markClasses(decidedBy === l, disagree && v !== null && td !== null && k !== TD && v !== td, v === null, predictedLayers[k]!, text.length > 5),
       };
     }),
     td: formatValue(td, width),
