@@ -8,7 +8,7 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { appCspForMeta } from './electron/main/security/csp';
-import { compileHints, jsonAsParse } from './renderer/vite.config';
+import { jsonAsParse } from './renderer/vite.config';
 
 const root = import.meta.dirname;
 
@@ -47,7 +47,7 @@ export default defineConfig({
     root: resolve(root, 'renderer'),
     base: './',
     // Knowledge tables as JSON.parse of a string, as in the browser build (quicker to compile).
-    plugins: [vue(), cspMeta(), jsonAsParse(), compileHints()],
+    plugins: [vue(), cspMeta(), jsonAsParse()],
     worker: { format: 'es', plugins: () => [jsonAsParse()] },
     build: {
       outDir: resolve(root, 'out/renderer'),

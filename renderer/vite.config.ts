@@ -36,36 +36,6 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * Explicit compile hint (Chromium 136+, so every Electron this app supports): the chunk
- * built from ./src/boot.ts (Vue, the components, the stores) starts with
- * `//# allFunctionsCalledOnLoad`, so V8 compiles its functions on the thread that streams
- * the script while the page loads, instead of one by one on the UI thread when they first
- * run: that is when the first analysis arrives and the grid is built. Not for the analysis
- * worker's chunk: most of its functions (readers of other formats, comparisons, reports)
- * never run in a session, and compiling them all up front delays the first analysis more
- * than it saves (measured with test/bench/ui.bench.ts). The hook runs last ('post'): Vite
- * puts its preload helper at the top of the chunk, and the comment must be the first line.
- * https://github.com/WICG/explicit-javascript-compile-hints-file-based
- */
-const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
-
-export function compileHints(chunkName = 'boot'): Plugin {
-  return {
-    name: 'workbench-compile-hints',
-    apply: 'build',
-    enforce: 'post',
-    generateBundle: {
-      order: 'post',
-      handler(_options, bundle) {
-        for (const file of Object.values(bundle)) {
-          if (file.type === 'chunk' && file.name === chunkName && !file.code.startsWith(COMPILE_HINT)) file.code = `${COMPILE_HINT}\n${file.code}`;
-        }
-      },
-    },
-  };
-}
-
-/**
  * The knowledge tables (shared/knowledge/**.json) as one `JSON.parse` of a string each. As
  * object literals, V8 must parse every key and value of ~500 KB of tables as code before the
  * analysis worker can run; a string literal is only scanned, and JSON.parse is quicker
@@ -86,7 +56,7 @@ export function jsonAsParse(): Plugin {
 export default defineConfig({
   root,
   base: './',
-  plugins: [vue(), contentSecurityPolicy(), jsonAsParse(), compileHints()],
+  plugins: [vue(), contentSecurityPolicy(), jsonAsParse()],
   worker: { format: 'es', plugins: () => [jsonAsParse()] },
   build: {
     outDir: `${root}../out/renderer-web`,

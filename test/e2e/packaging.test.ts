@@ -157,16 +157,6 @@ describe('packaged app (electron-builder --dir, stub Electron)', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 
-  it('the application chunk asks V8 to compile it while it loads; the worker chunk does not', () => {
-    const chunk = (re: RegExp): string => {
-      const f = files.filter((x) => re.test(x));
-      expect(f, String(re)).toHaveLength(1);
-      return asar.read(f[0]!).toString('utf8');
-    };
-    expect(chunk(/^out\/renderer\/assets\/boot-[\w-]+\.js$/).startsWith('//# allFunctionsCalledOnLoad\n')).toBe(true);
-    expect(chunk(/^out\/renderer\/assets\/analysis\.worker-[\w-]+\.js$/)).not.toContain('allFunctionsCalledOnLoad');
-  });
-
   it('the Electron binary has the hardened fuses flipped', () => {
     const exe = join(unpacked, 'tdx-cpuid-workbench');
     // Wire order: RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, EmbeddedAsarIntegrity,
