@@ -56,59 +56,101 @@ function cpuidGate(leaf: number, subleaf: number | null, reg: Reg, bit: number):
   return `CPUID:${l}${subleaf === null ? '' : `.${subleaf}`}.${reg}.${bit}`;
 }
 
-/** Gates that apply on top of the class (XFAM:n, ATTR:name, CPUID:..., CALCULATED). */
-export function bitGates(module: ModuleTable, entry: ModuleEntry | undefined, reg: Reg, bit: number): Gate[] {
-  if (!entry) return [];
+const NO_GATES: readonly Gate[] = Object.freeze([]);
+const CPUID_1_ECX_3 = cpuidGate(1, null, 'ecx', 3);
+const CPUID_7_1_EAX_8 = cpuidGate(7, 1, 'eax', 8);
+const CPUID_7_0_ECX_16 = cpuidGate(7, 0, 'ecx', 16);
+
+/** One list object per distinct gate list (rows with equal lists then compare equal cheaply). */
+const INTERNED = new Map<string, readonly Gate[]>();
+function intern(list: readonly Gate[]): readonly Gate[] {
+  if (list.length === 0) return NO_GATES;
+  const key = list.length === 1 ? list[0]! : list.join(',');
+  let g = INTERNED.get(key);
+  if (!g) INTERNED.set(key, (g = Object.freeze([...list])));
+  return g;
+}
+
+/** The gates of the 32 bits of one register (XFAM:n, ATTR:name, CPUID:..., CALCULATED). */
+function computeRegisterGates(module: ModuleTable, entry: ModuleEntry, reg: Reg): readonly (readonly Gate[])[] {
   const { leaf, subleaf } = entry;
-  const b = (1 << bit) >>> 0;
-  const gates: Gate[] = [];
   const i = regIndex(reg);
-  for (const [x, masks] of entry.xfamGating) if (masks[i]! & b) gates.push(`XFAM:${x}`);
+  const lists: Gate[][] = [];
+  for (let b = 0; b < 32; b++) lists.push([]);
+  // XFAM gating first, in the table's order (as the module lists it for the bit).
+  for (const [x, masks] of entry.xfamGating) {
+    const m = masks[i]! >>> 0;
+    if (m === 0) continue;
+    const g: Gate = `XFAM:${x}`;
+    for (let b = 0; b < 32; b++) if ((m >>> b) & 1) lists[b]!.push(g);
+  }
+  const all = (...gates: Gate[]): void => {
+    for (const l of lists) l.push(...gates);
+  };
   switch (leaf) {
     case 5:
-      gates.push(cpuidGate(1, null, 'ecx', 3));
+      all(CPUID_1_ECX_3);
       break;
     case 7:
-      if (subleaf === 0 && reg === 'ecx' && bit === 31) gates.push('ATTR:PKS');
-      if (subleaf === 1 && reg === 'eax' && bit === 6 && module.lassGating) gates.push('ATTR:LASS');
+      if (subleaf === 0 && reg === 'ecx') lists[31]!.push('ATTR:PKS');
+      if (subleaf === 1 && reg === 'eax' && module.lassGating) lists[6]!.push('ATTR:LASS');
       break;
     case 0xa:
-      gates.push('ATTR:PERFMON');
+      all('ATTR:PERFMON');
       break;
     case 0xb:
-      if (reg !== 'edx') gates.push('CALCULATED');
+      if (reg !== 'edx') all('CALCULATED');
       break;
     case 0xd:
-      if (subleaf !== null && subleaf >= 2) gates.push(`XFAM:${subleaf}`);
-      if (subleaf === 0 && reg === 'ecx') gates.push('CALCULATED');
-      if (subleaf === 1 && reg === 'eax' && bit === 4) gates.push('CALCULATED');
+      if (subleaf !== null && subleaf >= 2) all(`XFAM:${subleaf}`);
+      if (subleaf === 0 && reg === 'ecx') all('CALCULATED');
+      if (subleaf === 1 && reg === 'eax') lists[4]!.push('CALCULATED');
       break;
     case 0x14:
-      gates.push('XFAM:8');
+      all('XFAM:8');
       break;
     case 0x15:
-      if (reg === 'ebx') gates.push('CALCULATED');
+      if (reg === 'ebx') all('CALCULATED');
       break;
     case 0x1a:
-      gates.push('ATTR:MIGRATABLE');
+      all('ATTR:MIGRATABLE');
       break;
     case 0x1c:
-      gates.push('XFAM:15');
+      all('XFAM:15');
       break;
     case 0x1d:
-      gates.push('XFAM:17', 'XFAM:18');
+      all('XFAM:17', 'XFAM:18');
       break;
     case 0x23:
-      gates.push('ATTR:PERFMON', cpuidGate(7, 1, 'eax', 8));
+      all('ATTR:PERFMON', CPUID_7_1_EAX_8);
       break;
     case 0x80000008:
-      if (reg === 'eax' && bit >= 8 && bit <= 15 && (module.info.parsed.major > 1 || module.info.parsed.minor >= 5)) gates.push(cpuidGate(7, 0, 'ecx', 16), 'CALCULATED');
+      if (reg === 'eax' && (module.info.parsed.major > 1 || module.info.parsed.minor >= 5)) for (let b = 8; b <= 15; b++) lists[b]!.push(CPUID_7_0_ECX_16, 'CALCULATED');
       break;
     default:
       break;
   }
-  // Duplicates are possible only with two or more (a Set per bit is most of the cost otherwise).
-  return gates.length < 2 ? gates : [...new Set(gates)];
+  // Duplicates are possible only with two or more.
+  return lists.map((l) => intern(l.length < 2 ? l : [...new Set(l)]));
+}
+
+/** Per module entry: the module it was computed for and each register's 32 gate lists. */
+const REGISTER_GATES = new WeakMap<ModuleEntry, { readonly module: ModuleTable; readonly regs: (readonly (readonly Gate[])[] | undefined)[] }>();
+
+/**
+ * Gates of every bit of a register, computed once per module entry and register (the rows,
+ * the rules and the comparisons all ask): lists are shared, equal lists are one object.
+ */
+export function registerGates(module: ModuleTable, entry: ModuleEntry, reg: Reg): readonly (readonly Gate[])[] {
+  let cached = REGISTER_GATES.get(entry);
+  if (!cached || cached.module !== module) REGISTER_GATES.set(entry, (cached = { module, regs: [undefined, undefined, undefined, undefined] }));
+  const i = regIndex(reg);
+  return (cached.regs[i] ??= computeRegisterGates(module, entry, reg));
+}
+
+/** Gates that apply on top of the class (XFAM:n, ATTR:name, CPUID:..., CALCULATED). */
+export function bitGates(module: ModuleTable, entry: ModuleEntry | undefined, reg: Reg, bit: number): readonly Gate[] {
+  return entry ? registerGates(module, entry, reg)[bit]! : NO_GATES;
 }
 
 /** Words for a class, as the reason chain uses them. */

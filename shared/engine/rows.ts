@@ -14,7 +14,7 @@ import { layoutOf } from '../knowledge/bits';
 import { qemuFeatureWord } from '../knowledge/qemu/qemu-knowledge';
 import type { QemuFeatureWord } from '../knowledge/qemu/qemu-knowledge';
 import type { ModuleEntry } from '../knowledge/tdx-module/module-table';
-import { CLASS_WORDS, bitClass, bitGates, dynamicMask } from './classes';
+import { CLASS_WORDS, bitClass, dynamicMask, registerGates } from './classes';
 import type { Bits } from './layer';
 import { layerReg } from './layer';
 import type { EngineState } from './pipeline';
@@ -50,38 +50,24 @@ interface RegContext {
   readonly disagreements: number;
   /** Class and gates of each bit of the register (computed once per register). */
   readonly classes: readonly BitClass[];
-  /** Filled on first use per bit (gatesAt). */
-  readonly gates: (readonly Gate[] | undefined)[];
+  /** Gates of each bit (shared lists from the module entry; see registerGates). */
+  readonly gates: readonly (readonly Gate[])[];
   readonly module: EngineState['module'];
 }
 
+const NO_GATES: readonly Gate[] = Object.freeze([]);
+
 function gatesAt(c: RegContext, bit: number): readonly Gate[] {
-  let g = c.gates[bit];
-  if (g === undefined) {
-    const list = c.entry ? bitGates(c.module, c.entry, c.reg, bit) : NO_GATES;
-    g = list.length ? internGates(list) : NO_GATES;
-    c.gates[bit] = g;
-  }
-  return g;
+  return c.gates[bit]!;
 }
 
-/**
- * One list object per distinct gate list: bits with the same gates then have the same
- * signature (registerBits shares their values and reasons), and consumers that key on the
- * list object (the interface's row table) see a handful of lists, not one per bit.
- */
-const GATE_LISTS = new Map<string, readonly Gate[]>();
-function internGates(list: readonly Gate[]): readonly Gate[] {
-  const key = list.length === 1 ? list[0]! : list.join(',');
-  let g = GATE_LISTS.get(key);
-  if (!g) GATE_LISTS.set(key, (g = Object.freeze([...list])));
-  return g;
-}
+/** The 32 gate lists of a register no module entry covers. */
+const NO_GATE_LISTS: readonly (readonly Gate[])[] = Object.freeze(Array.from({ length: 32 }, (): readonly Gate[] => NO_GATES));
 
-function registerClasses(state: EngineState, entry: ModuleEntry | undefined, leaf: number, reg: Reg): { classes: BitClass[]; gates: (readonly Gate[] | undefined)[]; module: EngineState['module'] } {
+function registerClasses(state: EngineState, entry: ModuleEntry | undefined, leaf: number, reg: Reg): { classes: BitClass[]; gates: readonly (readonly Gate[])[]; module: EngineState['module'] } {
   const classes: BitClass[] = new Array<BitClass>(32);
   for (let bit = 0; bit < 32; bit++) classes[bit] = bitClass(entry, leaf, reg, bit);
-  return { classes, gates: new Array<readonly Gate[] | undefined>(32), module: state.module };
+  return { classes, gates: entry ? registerGates(state.module, entry, reg) : NO_GATE_LISTS, module: state.module };
 }
 
 /** Shared strings and per-state caches for one row-building pass. */
@@ -112,7 +98,6 @@ class Phrases {
 
 const HOST: Readonly<Record<string, string>> = { '0': 'host 0', '1': 'host 1', null: 'host: not in the dump' };
 const TD_WORDS: Readonly<Record<string, string>> = { '0': 'TD 0', '1': 'TD 1', null: 'TD: not predicted' };
-const NO_GATES: readonly Gate[] = Object.freeze([]);
 
 function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
   const entry = state.module.get(key.leaf, key.subleaf);
