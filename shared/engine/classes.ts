@@ -35,20 +35,44 @@ export function isKvmPvLeaf(leaf: number): boolean {
   return leaf >= 0x40000000 && leaf <= 0x4fffffff;
 }
 
+const allBits = (cls: BitClass): readonly BitClass[] => Object.freeze(Array.from({ length: 32 }, () => cls));
+const KVM_PV_BITS = allBits('KVM_PV');
+const ABSENT_BITS = allBits('ABSENT');
+const FAULTING_BITS = allBits('FAULTING');
+
+function computeRegisterClasses(entry: ModuleEntry, reg: Reg): readonly BitClass[] {
+  const m = entry.regs[regIndex(reg)];
+  const dynamic = dynamicMask(entry.leaf, entry.subleaf, reg);
+  const out: BitClass[] = [];
+  for (let bit = 0; bit < 32; bit++) {
+    const b = (1 << bit) >>> 0;
+    if (m.fixed1 & b) out.push('FIXED1');
+    else if (m.fixed0 & b) out.push(dynamic & b ? 'DYNAMIC' : 'FIXED0');
+    else if (m.configDirect & b) out.push('CONFIG_DIRECT');
+    else if (m.allowDirect & b) out.push('CONFIG_AND_NATIVE');
+    else if (m.nativeVerified1 & b) out.push('NATIVE_VERIFIED_1');
+    else if (m.nativeVerified0 & b) out.push('NATIVE_VERIFIED_0');
+    else out.push('NATIVE');
+  }
+  return Object.freeze(out);
+}
+
+/** Per module entry: each register's 32 classes (module tables do not change). */
+const REGISTER_CLASSES = new WeakMap<ModuleEntry, (readonly BitClass[] | undefined)[]>();
+
+/** Classes of the 32 bits of a register in one module version (`entry` is the module's entry for the leaf). */
+export function registerClasses(entry: ModuleEntry | undefined, leaf: number, reg: Reg): readonly BitClass[] {
+  if (isKvmPvLeaf(leaf)) return KVM_PV_BITS;
+  if (!entry) return ABSENT_BITS;
+  if (entry.faulting) return FAULTING_BITS;
+  let regs = REGISTER_CLASSES.get(entry);
+  if (!regs) REGISTER_CLASSES.set(entry, (regs = [undefined, undefined, undefined, undefined]));
+  return (regs[regIndex(reg)] ??= computeRegisterClasses(entry, reg));
+}
+
 /** Class of one bit in one module version. */
 export function bitClass(entry: ModuleEntry | undefined, leaf: number, reg: Reg, bit: number): BitClass {
-  if (isKvmPvLeaf(leaf)) return 'KVM_PV';
-  if (!entry) return 'ABSENT';
-  if (entry.faulting) return 'FAULTING';
-  const m = entry.regs[regIndex(reg)];
-  const b = (1 << bit) >>> 0;
-  if (m.fixed1 & b) return 'FIXED1';
-  if (m.fixed0 & b) return dynamicMask(entry.leaf, entry.subleaf, reg) & b ? 'DYNAMIC' : 'FIXED0';
-  if (m.configDirect & b) return 'CONFIG_DIRECT';
-  if (m.allowDirect & b) return 'CONFIG_AND_NATIVE';
-  if (m.nativeVerified1 & b) return 'NATIVE_VERIFIED_1';
-  if (m.nativeVerified0 & b) return 'NATIVE_VERIFIED_0';
-  return 'NATIVE';
+  return registerClasses(entry, leaf, reg)[bit]!;
 }
 
 function cpuidGate(leaf: number, subleaf: number | null, reg: Reg, bit: number): Gate {

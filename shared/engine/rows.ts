@@ -14,7 +14,7 @@ import { layoutOf } from '../knowledge/bits';
 import { qemuFeatureWord } from '../knowledge/qemu/qemu-knowledge';
 import type { QemuFeatureWord } from '../knowledge/qemu/qemu-knowledge';
 import type { ModuleEntry } from '../knowledge/tdx-module/module-table';
-import { CLASS_WORDS, bitClass, dynamicMask, registerGates } from './classes';
+import { CLASS_WORDS, dynamicMask, registerClasses, registerGates } from './classes';
 import type { Bits } from './layer';
 import { layerReg } from './layer';
 import type { EngineState } from './pipeline';
@@ -64,11 +64,6 @@ function gatesAt(c: RegContext, bit: number): readonly Gate[] {
 /** The 32 gate lists of a register no module entry covers. */
 const NO_GATE_LISTS: readonly (readonly Gate[])[] = Object.freeze(Array.from({ length: 32 }, (): readonly Gate[] => NO_GATES));
 
-function registerClasses(state: EngineState, entry: ModuleEntry | undefined, leaf: number, reg: Reg): { classes: BitClass[]; gates: readonly (readonly Gate[])[]; module: EngineState['module'] } {
-  const classes: BitClass[] = new Array<BitClass>(32);
-  for (let bit = 0; bit < 32; bit++) classes[bit] = bitClass(entry, leaf, reg, bit);
-  return { classes, gates: entry ? registerGates(state.module, entry, reg) : NO_GATE_LISTS, module: state.module };
-}
 
 /** Shared strings and per-state caches for one row-building pass. */
 class Phrases {
@@ -110,7 +105,7 @@ function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
   }
   const ck = capsKey(key.leaf, key.subleaf, reg);
   const qm = state.predicted.qemuModel;
-  const c: Omit<RegContext, 'disagreements'> = {
+  const c: { -readonly [K in keyof RegContext]: RegContext[K] } = {
     key,
     reg,
     entry,
@@ -131,9 +126,14 @@ function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
     pmuCleared: qm.pmuCleared.get(ck) ?? 0,
     capturedS: state.origin.setCpuid === 'captured',
     capturedG: state.origin.guest === 'captured',
-    ...registerClasses(state, entry, key.leaf, reg),
+    classes: registerClasses(entry, key.leaf, reg),
+    gates: entry ? registerGates(state.module, entry, reg) : NO_GATE_LISTS,
+    module: state.module,
+    disagreements: 0,
   };
-  return { ...c, disagreements: disagreementMask(c as RegContext) };
+  // Set after, not spread into a copy (a spread of ~30 fields per register is slow cold).
+  c.disagreements = disagreementMask(c);
+  return c;
 }
 
 function val(b: Bits | null, bit: number): 0 | 1 | null {
