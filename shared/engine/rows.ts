@@ -289,7 +289,11 @@ function signature(c: RegContext, bit: number, gatesIndex: number): number | nul
   if ((c.userOn | c.userOff) & m) return null;
   const list = c.bitList;
   let v = 0;
-  for (let i = 0; i < list.length; i++) v = v * 3 + tri(list[i]!, bit);
+  // tri() written out: this runs for every bit, mostly before the code is optimised.
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i];
+    v = v * 3 + (!b || ((b.k >>> bit) & 1) === 0 ? 2 : (b.v >>> bit) & 1);
+  }
   let notes = 0;
   for (let i = 0; i < c.notes.length && i < 8; i++) if (c.notes[i]!.mask & m) notes |= 1 << i;
   let why = 0;
