@@ -41,6 +41,15 @@ describe('grid model', () => {
     expect(g?.kind === 'group' && g.td).toBe(0x00010000);
   });
 
+  it('counts the rows where layers disagree and the rows findings name, as the filters find them', () => {
+    for (const m of [model, buildGridModel(toView(largeReconciliation(2_000)))]) {
+      expect(m.differences).toBe(filterGrid(m, { ...NO_FILTERS, differencesOnly: true }).rows);
+      expect(m.withFindings).toBe(filterGrid(m, { ...NO_FILTERS, findingsOnly: true }).rows);
+    }
+    expect(model.differences).toBeGreaterThan(0);
+    expect(model.withFindings).toBeGreaterThan(0);
+  });
+
   it('attaches findings to the bits they name', () => {
     const hle = model.items[model.byKey.get('7:0:ebx:4')!] as RowItem;
     expect(hle.findings).toEqual([0]);

@@ -8,7 +8,7 @@ import type { Reg } from '../../../shared/model/address';
 import { BIT_CLASSES } from '../../../shared/engine/types';
 import type { BitClass, Finding } from '../../../shared/engine/types';
 import type { ReconciliationView, RowTable } from '../analysis/row-table';
-import { LAYER_COUNT, rowName, rowSubleaf } from '../analysis/row-table';
+import { FLAG_DISAGREEMENT, LAYER_COUNT, rowName, rowSubleaf } from '../analysis/row-table';
 
 export interface GroupItem {
   readonly kind: 'group';
@@ -129,6 +129,9 @@ export interface GridModel {
   readonly leaves: readonly LeafOption[];
   readonly classes: readonly BitClass[];
   readonly rowCount: number;
+  /** Rows whose layers disagree, and rows some finding names (the toolbar's counts). */
+  readonly differences: number;
+  readonly withFindings: number;
 }
 
 export const EMPTY_TABLE: RowTable = {
@@ -152,7 +155,7 @@ export const EMPTY_TABLE: RowTable = {
   reasonText: [''],
 };
 
-export const EMPTY_MODEL: GridModel = { table: EMPTY_TABLE, items: [], byKey: new Map(), leaves: [], classes: [], rowCount: 0 };
+export const EMPTY_MODEL: GridModel = { table: EMPTY_TABLE, items: [], byKey: new Map(), leaves: [], classes: [], rowCount: 0, differences: 0, withFindings: 0 };
 
 function lazyKeyIndex(items: readonly GridItem[]): () => ReadonlyMap<string, number> {
   let map: Map<string, number> | undefined;
@@ -246,6 +249,8 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
   let text = new GroupText('', '', 0, null, 'eax');
   let leafKey = '';
   let leafText = '';
+  let differences = 0;
+  let withFindings = 0;
 
   const closeGroup = (): void => {
     if (group < 0) return;
@@ -286,15 +291,21 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
       hostKnown = true;
       hostAcc |= (h << lo) >>> 0;
     }
+    if (t.flags[i]! & FLAG_DISAGREEMENT) differences++;
     if (!groupFlagged) {
       items.push(new GridRow(t, text, t.field[i] ? 'field' : 'bit', i, group, NONE));
-    } else if (t.field[i]) {
-      const findings = new Set<number>();
-      for (let b = lo; b <= t.hi[i]!; b++) for (const f of byBit.get(bitKeyOf(leaf, subleaf, REGS[regIdx]!, b)) ?? []) findings.add(f);
-      items.push(new GridRow(t, text, 'field', i, group, findings.size ? [...findings].sort((a, b) => a - b) : NONE));
-    } else {
-      items.push(new GridRow(t, text, 'bit', i, group, byBit.get(bitKeyOf(leaf, subleaf, REGS[regIdx]!, lo)) ?? NONE));
+      continue;
     }
+    let findings: readonly number[];
+    if (t.field[i]) {
+      const set = new Set<number>();
+      for (let b = lo; b <= t.hi[i]!; b++) for (const f of byBit.get(bitKeyOf(leaf, subleaf, REGS[regIdx]!, b)) ?? []) set.add(f);
+      findings = set.size ? [...set].sort((a, b) => a - b) : NONE;
+    } else {
+      findings = byBit.get(bitKeyOf(leaf, subleaf, REGS[regIdx]!, lo)) ?? NONE;
+    }
+    if (findings.length) withFindings++;
+    items.push(new GridRow(t, text, t.field[i] ? 'field' : 'bit', i, group, findings));
   }
   closeGroup();
   const keyIndex = lazyKeyIndex(items);
@@ -307,5 +318,7 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
     leaves,
     classes: BIT_CLASSES.filter((_, i) => classSeen[i]),
     rowCount: t.count,
+    differences,
+    withFindings,
   };
 }
