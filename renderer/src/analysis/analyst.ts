@@ -19,7 +19,7 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
-export function createAnalyst(): Analyst & { warmUp(): void } {
+export function createAnalyst(): Analyst & { warmUpSteps(): readonly (() => void)[] } {
   const ingestInputs = ingestionCache();
   let catalogCache: Catalog | null = null;
 
@@ -73,16 +73,22 @@ export function createAnalyst(): Analyst & { warmUp(): void } {
 
   return {
     /**
-     * Reads the knowledge tables (module, KVM, QEMU, bit names, rules) before the first
-     * request needs them: each builds its lookup structures on first use.
+     * Reads the knowledge tables (bit names, KVM, QEMU, the module list, rules) before the
+     * first request needs them: each builds its lookup structures on first use. Small steps,
+     * what an analysis needs first, so that a request arriving meanwhile waits for one step
+     * at most (the worker runs one per task and stops when a request comes).
      */
-    warmUp() {
-      catalog();
-      const kernels = kvmVersions();
-      if (kernels.length) resolveKernel(kernels[kernels.length - 1]!);
-      qemuFeatureWords();
-      resolveBit('avx512f');
-      registerLayout(7, 0, 'ebx');
+    warmUpSteps() {
+      return [
+        () => resolveBit('avx512f'),
+        () => registerLayout(7, 0, 'ebx'),
+        () => {
+          const kernels = kvmVersions();
+          if (kernels.length) resolveKernel(kernels[kernels.length - 1]!);
+        },
+        () => qemuFeatureWords(),
+        () => catalog(),
+      ];
     },
     // Comparisons, the baseline and reports load their code when first used: the worker's
     // start-up (and with it the first analysis) does not wait for code most sessions never run.

@@ -2,7 +2,7 @@
 
 import { analyze as engineAnalyze, reconcile as engineReconcile } from '../../../shared/engine/reconcile';
 import type { Analysis } from '../../../shared/engine/reconcile';
-import { listModules } from '../../../shared/engine/modules';
+import { moduleInfo, moduleVersions } from '../../../shared/knowledge/tdx-module/module-table';
 import { ruleMetas } from '../../../shared/engine/rules/registry';
 import type { ContextOptions, EngineInputs, Reconciliation } from '../../../shared/engine/types';
 import type { ModuleInfo, RuleInfo } from './types';
@@ -20,9 +20,13 @@ export function ruleInfos(): RuleInfo[] {
   return ruleMetas().map((r) => ({ id: r.id, severity: r.severity, title: r.title, description: r.description, source: r.source }));
 }
 
+/** The module versions for the context bar, read from each table's header (no table is built). */
 export function moduleInfos(): ModuleInfo[] {
-  return listModules().map((m) => ({
-    version: m.version,
-    note: [m.date, m.veReduction ? '#VE reduction' : null, m.identicalTo ? `same table as ${m.identicalTo}` : null].filter(Boolean).join(', '),
-  }));
+  return moduleVersions().map((v) => {
+    const m = moduleInfo(v)!;
+    return {
+      version: m.version,
+      note: [m.date, m.veReduction ? '#VE reduction' : null, m.identicalTo ? `same table as ${m.identicalTo}` : null].filter(Boolean).join(', '),
+    };
+  });
 }

@@ -43,12 +43,20 @@ async function drain(): Promise<void> {
   running = false;
 }
 
-// While the window boots and reads the demo or the session, load the knowledge tables.
+// While the window boots and reads the demo or the session, load the knowledge tables: one
+// step per task, and none once a request has come (it then loads what it needs itself).
 let readyAt = 0;
-setTimeout(() => {
-  if (!running && queue.length === 0) analyst.warmUp();
+const warmUp = [...analyst.warmUpSteps()];
+const warmUpStep = (): void => {
+  const step = warmUp.shift();
+  if (step && !running && queue.length === 0) {
+    step();
+    setTimeout(warmUpStep, 0);
+    return;
+  }
   readyAt = performance.timeOrigin + performance.now();
-}, 0);
+};
+setTimeout(warmUpStep, 0);
 
 /** An analysis result with the worker's start-up times added to its timings. */
 function withStartUp(op: WorkerRequest['op'], value: unknown): unknown {

@@ -210,21 +210,7 @@ export class ModuleTable {
     this.xfamFixed1 = hexU64(RAW.constants.xfamFixed1);
     this.attributesFixed0 = hexU64(lassSupported ? RAW.constants.attributesFixed0 : RAW.constants.attributesFixed0Pre155);
     this.attributesFixed1 = hexU64(RAW.constants.attributesFixed1);
-    this.info = {
-      version: v.version,
-      parsed,
-      line: `${parsed.major}.${parsed.minor}`,
-      build: v.build,
-      date: v.date,
-      sourceKind: v.sourceKind === 'binary' ? 'binary' : 'source',
-      tableStyle: v.tableStyle,
-      provenance: v.provenance,
-      lookupCount: entries.length,
-      configCount: v.configCount,
-      veReduction: v.veReduction,
-      identicalTo: v.identicalTo,
-      note: v.note ?? null,
-    };
+    this.info = infoOf(v);
   }
 
   get version(): string {
@@ -261,6 +247,41 @@ export class ModuleTable {
 }
 
 const TABLES = new Map<string, ModuleTable>();
+const INFOS = new Map<RawVersion, ModuleInfo>();
+
+/** What a version's table says about itself, read without building the table. */
+function infoOf(v: RawVersion): ModuleInfo {
+  let info = INFOS.get(v);
+  if (info) return info;
+  const parsed = parseModuleVersion(v.version);
+  if (!parsed) throw new Error(`module-tables.json: bad version ${v.version}`);
+  info = {
+    version: v.version,
+    parsed,
+    line: `${parsed.major}.${parsed.minor}`,
+    build: v.build,
+    date: v.date,
+    sourceKind: v.sourceKind === 'binary' ? 'binary' : 'source',
+    tableStyle: v.tableStyle,
+    provenance: v.provenance,
+    lookupCount: v.lookup.length,
+    configCount: v.configCount,
+    veReduction: v.veReduction,
+    identicalTo: v.identicalTo,
+    note: v.note ?? null,
+  };
+  INFOS.set(v, info);
+  return info;
+}
+
+/**
+ * A version's information (date, build, #VE reduction...) without building its table: lists
+ * of versions (the interface's module choice) need only this, not 19 tables' masks.
+ */
+export function moduleInfo(version: string): ModuleInfo | undefined {
+  const v = RAW.versions.find((x) => x.version === version);
+  return v ? infoOf(v) : undefined;
+}
 
 /** All known module versions, ascending. */
 export function moduleVersions(): readonly string[] {
