@@ -50,6 +50,7 @@ class GroupText {
   private spelled: readonly string[] | undefined;
 
   constructor(
+    readonly table: RowTable,
     readonly label: string,
     readonly keyPrefix: string,
     private readonly leaf: number,
@@ -62,18 +63,23 @@ class GroupText {
   }
 }
 
+/** A row's strings, made when first read (all four fields from the start: one object shape). */
+interface RowStrings {
+  key: string | undefined;
+  address: string | undefined;
+  tokens: string | undefined;
+  name: string | undefined;
+}
+
 /**
  * A row of the grid. Its strings (key, address, search tokens) are made when first read:
- * opening a reconciliation creates ~14 000 of these, and most are never shown or searched.
+ * opening a reconciliation creates ~14 000 of these, and most are never shown or searched,
+ * so a row holds only its place (the table is reached through its group's text).
  */
 class GridRow implements RowItem {
-  private keyText: string | undefined;
-  private addressText: string | undefined;
-  private tokenText: string | undefined;
-  private nameText: string | undefined;
+  private strings: RowStrings | undefined = undefined;
 
   constructor(
-    private readonly table: RowTable,
     private readonly text: GroupText,
     readonly kind: 'bit' | 'field',
     readonly index: number,
@@ -81,36 +87,46 @@ class GridRow implements RowItem {
     readonly findings: readonly number[],
   ) {}
 
+  private made(): RowStrings {
+    return (this.strings ??= { key: undefined, address: undefined, tokens: undefined, name: undefined });
+  }
+
   private span(): string {
-    const lo = this.table.lo[this.index]!;
-    const hi = this.table.hi[this.index]!;
+    const t = this.text.table;
+    const lo = t.lo[this.index]!;
+    const hi = t.hi[this.index]!;
     return this.kind === 'bit' ? String(lo) : hi === lo ? String(lo) : `${hi}:${lo}`;
   }
 
   get key(): string {
-    if (this.keyText === undefined) {
-      const lo = this.table.lo[this.index]!;
-      this.keyText = this.kind === 'bit' ? `${this.text.keyPrefix}${lo}` : `${this.text.keyPrefix}${lo}-${this.table.hi[this.index]!}`;
+    const s = this.made();
+    if (s.key === undefined) {
+      const t = this.text.table;
+      const lo = t.lo[this.index]!;
+      s.key = this.kind === 'bit' ? `${this.text.keyPrefix}${lo}` : `${this.text.keyPrefix}${lo}-${t.hi[this.index]!}`;
     }
-    return this.keyText;
+    return s.key;
   }
 
   get address(): string {
-    return (this.addressText ??= `${this.text.label}[${this.span()}]`);
+    const s = this.made();
+    return (s.address ??= `${this.text.label}[${this.span()}]`);
   }
 
   get tokens(): string {
-    if (this.tokenText === undefined) {
+    const s = this.made();
+    if (s.tokens === undefined) {
       const span = this.span();
       let out = '';
       for (const base of this.text.spellings) out += ` ${base}[${span}] ${base}.${span}`;
-      this.tokenText = out;
+      s.tokens = out;
     }
-    return this.tokenText;
+    return s.tokens;
   }
 
   get nameLower(): string {
-    return (this.nameText ??= (rowName(this.table, this.index) ?? '').toLowerCase());
+    const s = this.made();
+    return (s.name ??= (rowName(this.text.table, this.index) ?? '').toLowerCase());
   }
 }
 
@@ -246,7 +262,7 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
   let lastReg = -1;
   let hostAcc = 0;
   let hostKnown = false;
-  let text = new GroupText('', '', 0, null, 'eax');
+  let text = new GroupText(t, '', '', 0, null, 'eax');
   let leafKey = '';
   let leafText = '';
   let differences = 0;
@@ -279,7 +295,7 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
       }
       const td = tdByLeaf.get(leafKey);
       const label = `${leafText}.${reg.toUpperCase()}`;
-      text = new GroupText(label, `${leafKey}:${reg}:`, leaf, subleaf, reg);
+      text = new GroupText(t, label, `${leafKey}:${reg}:`, leaf, subleaf, reg);
       groupFlagged = flagged.has(text.keyPrefix);
       group = items.length;
       items.push({ kind: 'group', key: `g:${leafKey}:${reg}`, leaf, subleaf, reg, label, host: null, td: td ? td[regIdx]! >>> 0 : null });
@@ -293,7 +309,7 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
     }
     if (t.flags[i]! & FLAG_DISAGREEMENT) differences++;
     if (!groupFlagged) {
-      items.push(new GridRow(t, text, t.field[i] ? 'field' : 'bit', i, group, NONE));
+      items.push(new GridRow(text, t.field[i] ? 'field' : 'bit', i, group, NONE));
       continue;
     }
     let findings: readonly number[];
@@ -305,7 +321,7 @@ export function buildGridModel(rec: ReconciliationView): GridModel {
       findings = byBit.get(bitKeyOf(leaf, subleaf, REGS[regIdx]!, lo)) ?? NONE;
     }
     if (findings.length) withFindings++;
-    items.push(new GridRow(t, text, t.field[i] ? 'field' : 'bit', i, group, findings));
+    items.push(new GridRow(text, t.field[i] ? 'field' : 'bit', i, group, findings));
   }
   closeGroup();
   const keyIndex = lazyKeyIndex(items);
