@@ -64,7 +64,6 @@ function gatesAt(c: RegContext, bit: number): readonly Gate[] {
 /** The 32 gate lists of a register no module entry covers. */
 const NO_GATE_LISTS: readonly (readonly Gate[])[] = Object.freeze(Array.from({ length: 32 }, (): readonly Gate[] => NO_GATES));
 
-
 /** Shared strings and per-state caches for one row-building pass. */
 class Phrases {
   private readonly moduleLine = new Map<string, string>();
