@@ -158,6 +158,9 @@ function computeRegisterGates(module: ModuleTable, entry: ModuleEntry, reg: Reg)
   return lists.map((l) => intern(l.length < 2 ? l : [...new Set(l)]));
 }
 
+/** The 32 gate lists of a register no module entry covers. */
+const NO_GATE_LISTS: readonly (readonly Gate[])[] = Object.freeze(Array.from({ length: 32 }, (): readonly Gate[] => NO_GATES));
+
 /** Per module entry: the module it was computed for and each register's 32 gate lists. */
 const REGISTER_GATES = new WeakMap<ModuleEntry, { readonly module: ModuleTable; readonly regs: (readonly (readonly Gate[])[] | undefined)[] }>();
 
@@ -165,7 +168,8 @@ const REGISTER_GATES = new WeakMap<ModuleEntry, { readonly module: ModuleTable; 
  * Gates of every bit of a register, computed once per module entry and register (the rows,
  * the rules and the comparisons all ask): lists are shared, equal lists are one object.
  */
-export function registerGates(module: ModuleTable, entry: ModuleEntry, reg: Reg): readonly (readonly Gate[])[] {
+export function registerGates(module: ModuleTable, entry: ModuleEntry | undefined, reg: Reg): readonly (readonly Gate[])[] {
+  if (!entry) return NO_GATE_LISTS;
   let cached = REGISTER_GATES.get(entry);
   if (!cached || cached.module !== module) REGISTER_GATES.set(entry, (cached = { module, regs: [undefined, undefined, undefined, undefined] }));
   const i = regIndex(reg);
@@ -174,7 +178,7 @@ export function registerGates(module: ModuleTable, entry: ModuleEntry, reg: Reg)
 
 /** Gates that apply on top of the class (XFAM:n, ATTR:name, CPUID:..., CALCULATED). */
 export function bitGates(module: ModuleTable, entry: ModuleEntry | undefined, reg: Reg, bit: number): readonly Gate[] {
-  return entry ? registerGates(module, entry, reg)[bit]! : NO_GATES;
+  return registerGates(module, entry, reg)[bit]!;
 }
 
 /** Words for a class, as the reason chain uses them. */

@@ -55,14 +55,9 @@ interface RegContext {
   readonly module: EngineState['module'];
 }
 
-const NO_GATES: readonly Gate[] = Object.freeze([]);
-
 function gatesAt(c: RegContext, bit: number): readonly Gate[] {
   return c.gates[bit]!;
 }
-
-/** The 32 gate lists of a register no module entry covers. */
-const NO_GATE_LISTS: readonly (readonly Gate[])[] = Object.freeze(Array.from({ length: 32 }, (): readonly Gate[] => NO_GATES));
 
 /** Shared strings and per-state caches for one row-building pass. */
 class Phrases {
@@ -126,7 +121,7 @@ function regContext(state: EngineState, key: LeafKey, reg: Reg): RegContext {
     capturedS: state.origin.setCpuid === 'captured',
     capturedG: state.origin.guest === 'captured',
     classes: registerClasses(entry, key.leaf, reg),
-    gates: entry ? registerGates(state.module, entry, reg) : NO_GATE_LISTS,
+    gates: registerGates(state.module, entry, reg),
     module: state.module,
     disagreements: 0,
   };

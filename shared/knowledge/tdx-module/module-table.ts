@@ -170,8 +170,8 @@ export class ModuleTable {
   private readonly leaves: ReadonlySet<number>;
 
   constructor(v: RawVersion, pool: readonly RawEntry[], texts: readonly string[]) {
-    const parsed = parseModuleVersion(v.version);
-    if (!parsed) throw new Error(`module-tables.json: bad version ${v.version}`);
+    this.info = infoOf(v);
+    const parsed = this.info.parsed;
     const entries: ModuleEntry[] = v.lookup.map(([id, configIndex, faulting]) => {
       const e = pool[id]!;
       const xfamGating = new Map<number, readonly [number, number, number, number]>();
@@ -210,7 +210,6 @@ export class ModuleTable {
     this.xfamFixed1 = hexU64(RAW.constants.xfamFixed1);
     this.attributesFixed0 = hexU64(lassSupported ? RAW.constants.attributesFixed0 : RAW.constants.attributesFixed0Pre155);
     this.attributesFixed1 = hexU64(RAW.constants.attributesFixed1);
-    this.info = infoOf(v);
   }
 
   get version(): string {
