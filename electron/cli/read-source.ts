@@ -60,7 +60,7 @@ function headOf(path: string, size: number): Buffer {
 
 /**
  * Starts a folder or bundle at once; a plain file (recognised by its first bytes) is left to
- * `readPlain`, so that every bundle's bzip2 child is running before the plain files are read.
+ * `readPlain`.
  */
 function startReading(path: string): Reading | { readonly kind: 'plain'; readonly path: string; readonly size: number } {
   const st = statOf(path);
@@ -76,9 +76,8 @@ function readPlain(path: string): Reading {
 }
 
 /**
- * Every path: plain files as themselves, folders and bundles expanded in memory. Bundles
- * are opened all at once (their bzip2 streams decompress in child processes side by side);
- * files, problems and the first error come in argument order all the same.
+ * Every path: plain files as themselves, folders and bundles expanded in memory. Files,
+ * problems and the first error come in argument order.
  */
 export async function readSources(paths: readonly string[]): Promise<ReadSources> {
   const files: SourceFile[] = [];
@@ -100,8 +99,6 @@ export async function readSources(paths: readonly string[]): Promise<ReadSources
       return { kind: 'error', error };
     }
   });
-  // Plain files are hashed and decoded once every bundle has started: their bzip2 streams
-  // decompress in child processes meanwhile.
   const plain = readings.map((r): SourceFile | null => (r.kind === 'file' ? { path: r.path, sha256: sha256Hex(r.bytes), size: r.size, text: decodeBytes(r.bytes) } : null));
   for (const [i, r] of readings.entries()) {
     if (r.kind === 'error') throw r.error;
