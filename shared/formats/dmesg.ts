@@ -73,10 +73,11 @@ export const dmesg: InputFormat<DmesgInput> = {
   title: 'Kernel log (dmesg / journalctl -k)',
   role: 'context',
   detect(text) {
-    // Look at the head first: most text that is not a kernel log is recognised there
-    // without splitting a megabyte dump into lines.
-    const head = text.length > 65_536 ? text.slice(0, 65_536).split(/\r?\n/, 201) : null;
-    const scanned = head && head.length > 200 && !looksKernelish(head) ? '' : text.slice(0, 4_000_000);
+    // Look at the head first: most text that is not a kernel log is recognised there (a
+    // CPUID dump's first 200 lines hold no kernel-log line) without splitting it all into
+    // lines and stripping prefixes from each: detection runs on every file of a bundle.
+    const head = text.slice(0, 65_536).split(/\r?\n/, 201);
+    const scanned = head.length > 200 && !looksKernelish(head) ? '' : text.slice(0, 4_000_000);
     // Per-line patterns run only where the text holds a literal they need ("tdx: ",
     // "kvm_intel: ", "SEAMCALL"; "Linux version"): the module version matters only
     // beside TDX lines. Short literals are a fast scan in V8.
