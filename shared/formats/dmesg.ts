@@ -58,12 +58,18 @@ function pad2(n: string): string {
 
 
 /** True when the first 200 lines show any sign of a kernel log (prefix, TDX line, banner). */
+/**
+ * A TDX line of a kernel log: the tdx/kvm_intel subsystem prefixes, or a SEAMCALL failure
+ * with its numbers. A bare "SEAMCALL" is prose (a README, a bug description), not a log.
+ */
+const TDX_EVIDENCE = /^(?:virt\/)?tdx: |^kvm_intel: .*(?:tdx|TDX)|SEAMCALL (?:\(0x[0-9a-fA-F]+\)|\w+) failed: 0x[0-9a-fA-F]/;
+
 function looksKernelish(lines: readonly string[]): boolean {
   for (let i = 0; i < Math.min(lines.length, 200); i++) {
     const raw = lines[i]!;
     if (raw.length > 2000) continue;
     const { message, prefixed } = stripKernelPrefix(raw);
-    if (prefixed || /^(?:virt\/)?tdx: |^kvm_intel: .*(?:tdx|TDX)|SEAMCALL/.test(message) || BANNER.test(message)) return true;
+    if (prefixed || TDX_EVIDENCE.test(message) || BANNER.test(message)) return true;
   }
   return false;
 }
@@ -98,7 +104,7 @@ export const dmesg: InputFormat<DmesgInput> = {
       const { message, prefixed } = stripKernelPrefix(raw);
       if (prefixed) kernel++;
       if (mayTdx) {
-        if (/^(?:virt\/)?tdx: |^kvm_intel: .*(?:tdx|TDX)|SEAMCALL/.test(message)) tdx++;
+        if (TDX_EVIDENCE.test(message)) tdx++;
         if (!version && (OLD_MODULE.test(message) || VERSION.test(message))) version = true;
       }
       if (mayBanner && !banner && BANNER.test(message)) banner = true;

@@ -40,7 +40,9 @@ export const kvmSelftestLog: InputFormat<KvmInput> = {
     if (!text.includes('tdx_c') && !text.includes('nfig[')) return null;
     let caps = 0;
     let configs = 0;
-    for (const m of text.matchAll(/tdx_cap: |cpuid config\[\d+\]:/g)) {
+    // Lines with their numbers: documentation quoting the format strings
+    // (`tdx_cap: supported_attrs: 0x%016llx`, `0x...`) is not a capture.
+    for (const m of text.matchAll(/tdx_cap: \w+:?\s+(?:fixed0\s+)?(?:0x[0-9a-fA-F]+|\d+)\b|cpuid config\[\d+\]:/g)) {
       if (m[0].startsWith('tdx_cap')) caps++;
       else configs++;
       if (caps + configs > 64) break;

@@ -31,7 +31,7 @@ const DESC_MSR = /^MSR\(([0-9a-fA-F]+)[Hh]\)(?:\.(.+))?$/;
 const IOCTL = /TDX ioctl (KVM_TDX_\w+) failed(?:, hw_errors?: (0x[0-9a-fA-F]+))?/;
 const IOCTL_OTHER = /(KVM_TDX_\w+) failed\b/;
 const QEMU_VERSION = /QEMU emulator version (\d+\.\d+(?:\.\d+)?\S*)|\bQEMU (\d+\.\d+\.\d+\S*) monitor\b/;
-const LIBVIRT_HEADER = /starting up libvirt version: ([^,\s]+).*?qemu version: ([^,\s]+)/;
+const LIBVIRT_HEADER = /starting up libvirt version: (\d+\.\d+[^,\s]*).*?qemu version: ([^,\s]+)/;
 const CMD_START = /(?:^|\s)(?:\S*\/)?(?:qemu-system-\w+|qemu-kvm)(?:\s+\\?$|\s+-)/;
 
 /** Leaves whose QEMU feature words name a sub-leaf (needs_ecx), for the old description form. */
@@ -90,8 +90,14 @@ export const qemuLog: InputFormat<QemuLogInput> = {
     // Each pattern runs only where the head holds a literal it needs: a megabyte CPUID dump
     // is then turned down by a few substring searches (kept under 7 characters, which V8
     // runs as a fast first-character scan) instead of the line-anchored patterns.
-    const features = head.includes('featu') ? (head.match(/doesn't support requested feature: |forcibly sets the feature: /g) ?? []).length : 0;
-    const tdxErrors = head.includes('TDX') ? (head.match(/TDX ioctl KVM_TDX_\w+ failed|Invalid (?:attributes|XFAM|TSC) .*TDX|Named cpu model is not supported for TDX/g) ?? []).length : 0;
+    // A feature warning counts with the register it names (CPUID[eax=..], CPUID.07H:..,
+    // MSR(..)), as QEMU prints it: prose that quotes a warning ("... sets the feature: ...
+    // pdcm", a README or a bug description) is not a log.
+    const features = head.includes('featu') ? (head.match(/(?:doesn't support requested|forcibly sets the) feature: (?:CPUID[[.]|MSR\()/g) ?? []).length : 0;
+    // The same for errors: with their numbers, or where QEMU's message starts a line.
+    const tdxErrors = head.includes('TDX')
+      ? (head.match(/TDX ioctl KVM_TDX_\w+ failed(?:, hw_errors?: 0x[0-9a-fA-F]+|: \w)|Invalid (?:attributes|XFAM) 0x[0-9a-fA-F]+ .*TDX|Invalid TSC \d+|(?:^|: )Named cpu model is not supported for TDX/gm) ?? []).length
+      : 0;
     const libvirt = head.includes('libvi') && LIBVIRT_HEADER.test(head);
     const prefixed = head.includes('qemu-') ? (head.match(/^(?:\S+\s+)?qemu-(?:system-\w+|kvm): /gm) ?? []).length : 0;
     if (!features && !tdxErrors && !libvirt && !prefixed && !(head.includes('QEMU') && QEMU_VERSION.test(head))) return null;
