@@ -121,9 +121,21 @@ function dumpLabel(d: CpuidDump): string {
   return `${d.meta.brand ?? d.meta.vendor ?? 'unknown CPU'}${d.meta.signature !== null ? ` (${hex32(d.meta.signature)})` : ''}`;
 }
 
+/**
+ * Inputs competing for one place (the host analysed, the QEMU log checked...), the most
+ * credible first: a snippet quoted in a note (one register line, detected with less
+ * confidence) never outranks a whole dump; equally credible inputs keep their order.
+ */
+function byConfidence<T extends ClassifiedInput>(list: readonly T[]): T[] {
+  return list
+    .map((input, i) => ({ input, i }))
+    .sort((a, b) => b.input.detection.confidence - a.input.detection.confidence || a.i - b.i)
+    .map((x) => x.input);
+}
+
 function findConflicts(inputs: readonly ClassifiedInput[]): Conflict[] {
   const out: Conflict[] = [];
-  const active = inputs.filter((i) => i.role !== 'ignore');
+  const active = byConfidence(inputs.filter((i) => i.role !== 'ignore'));
   const hosts = active.filter((i) => i.feeds.includes('host') && i.parsed.kind === 'cpuid');
   const distinctHosts = new Map<string, ClassifiedInput>();
   for (const h of hosts) if (!distinctHosts.has(dumpIdentity(h.parsed as CpuidDump))) distinctHosts.set(dumpIdentity(h.parsed as CpuidDump), h);
@@ -170,7 +182,7 @@ function summaryLayer(i: ClassifiedInput): LayerId | 'context' {
 }
 
 export function toEngineInputs(inputs: readonly ClassifiedInput[]): EngineInputs {
-  const active = inputs.filter((i) => i.role !== 'ignore');
+  const active = byConfidence(inputs.filter((i) => i.role !== 'ignore'));
   const hosts = active.filter((i) => i.role === 'host' && i.parsed.kind === 'cpuid').map((i) => i.parsed as CpuidDump);
   const guest = active.find((i) => i.role === 'guest' && i.parsed.kind === 'cpuid')?.parsed as CpuidDump | undefined;
   const kvm = active.filter((i) => i.parsed.kind === 'kvm').map((i) => i.parsed as KvmInput);

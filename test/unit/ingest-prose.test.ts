@@ -74,3 +74,30 @@ describe('prose in a bug report', () => {
     expect(r.inputs.find((i) => i.format === 'qemu-cmdline')?.path).toBe('demo/qemu-cmdline.txt');
   });
 });
+
+describe('a register line quoted in a note', () => {
+  const note = src('report/NOTES.md', 'On the host, leaf 7 reads:\n   0x00000007 0x00: eax=0x00000002 ebx=0xf3bfbfbf ecx=0x1bc05f6e edx=0xfc1c4432\nwhile the guest shows avx512f clear.\n');
+  const host = src('report/host-cpuid.txt', readFileSync('test/fixtures/corpus/libvirt_cputestdata/x86_64-cpuid-Xeon-Gold-6530.xml', 'utf8'));
+
+  it('is read as the one-leaf snippet it is, with less confidence than a whole dump', () => {
+    const [snippet] = detectAll(note.text);
+    expect(snippet?.format.id).toBe('cpuid-r');
+    expect(snippet!.detection.confidence).toBeLessThan(detectAll(host.text)[0]!.detection.confidence);
+  });
+
+  it('never becomes the platform analysed in place of a whole host dump, whatever the file order', () => {
+    for (const files of [[note, host], [host, note]]) {
+      const r = ingest(files);
+      expect(r.engineInputs.hosts[0]?.cpus[0]?.table.keys.length).toBeGreaterThan(20);
+      const conflict = r.conflicts.find((c) => c.feed === 'host');
+      expect(conflict?.used).toBe('report/host-cpuid.txt');
+      expect(conflict?.message).toMatch(/report\/NOTES\.md/);
+    }
+  });
+
+  it('two whole dumps keep their order: the first named is the platform', () => {
+    const other = src('report/other.xml', readFileSync('test/fixtures/corpus/libvirt_cputestdata/x86_64-cpuid-Xeon-Bronze-3408U.xml', 'utf8'));
+    expect(ingest([host, other]).conflicts.find((c) => c.feed === 'host')?.used).toBe('report/host-cpuid.txt');
+    expect(ingest([other, host]).conflicts.find((c) => c.feed === 'host')?.used).toBe('report/other.xml');
+  });
+});
