@@ -3,7 +3,7 @@
 // A refused bundle is a usage error (exit 2) with the bundle's reason.
 
 import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
-import type { OpenProblem, OpenResult } from '../../shared/api/bridge';
+import type { OpenProblem } from '../../shared/api/bridge';
 import type { SourceFile } from '../../shared/model/source';
 import { CliError } from './errors';
 import { BundleError } from '../bundle/limits';
@@ -39,14 +39,6 @@ export interface ReadSources {
   readonly problems: readonly OpenProblem[];
 }
 
-/**
- * How one command-line path is read: a plain file's bytes at once (hashed and decoded later),
- * a folder or bundle in the background.
- */
-type Reading =
-  | { readonly kind: 'file'; readonly path: string; readonly size: number; readonly bytes: Buffer }
-  | { readonly kind: 'tree'; readonly path: string; readonly opened: Promise<OpenResult> };
-
 /** The first bytes of a file: enough for archiveKind(). */
 function headOf(path: string, size: number): Buffer {
   const fd = openSync(path, 'r');
@@ -59,23 +51,6 @@ function headOf(path: string, size: number): Buffer {
 }
 
 /**
- * Starts a folder or bundle at once; a plain file (recognised by its first bytes) is left to
- * `readPlain`.
- */
-function startReading(path: string): Reading | { readonly kind: 'plain'; readonly path: string; readonly size: number } {
-  const st = statOf(path);
-  if (st.isFile() && st.size <= MAX_INPUT_BYTES && !archiveKind(headOf(path, st.size))) return { kind: 'plain', path, size: st.size };
-  const opened = openPath(path);
-  opened.catch(() => undefined); // reported in argument order by readSources
-  return { kind: 'tree', path, opened };
-}
-
-function readPlain(path: string): Reading {
-  const bytes = readFileSync(path);
-  return { kind: 'file', path, size: bytes.length, bytes };
-}
-
-/**
  * Every path: plain files as themselves, folders and bundles expanded in memory. Files,
  * problems and the first error come in argument order.
  */
@@ -83,37 +58,22 @@ export async function readSources(paths: readonly string[]): Promise<ReadSources
   const files: SourceFile[] = [];
   const explicit = new Set<string>();
   const problems: OpenProblem[] = [];
-  type Slot = Reading | { readonly kind: 'error'; readonly error: unknown };
-  const started = paths.map((path) => {
-    try {
-      return startReading(path);
-    } catch (error) {
-      return { kind: 'error', error } as const;
-    }
-  });
-  const readings: Slot[] = started.map((r) => {
-    if (r.kind !== 'plain') return r;
-    try {
-      return readPlain(r.path);
-    } catch (error) {
-      return { kind: 'error', error };
-    }
-  });
-  const plain = readings.map((r): SourceFile | null => (r.kind === 'file' ? { path: r.path, sha256: sha256Hex(r.bytes), size: r.size, text: decodeBytes(r.bytes) } : null));
-  for (const [i, r] of readings.entries()) {
-    if (r.kind === 'error') throw r.error;
-    if (r.kind === 'file') {
-      files.push(plain[i]!);
-      explicit.add(r.path);
+  for (const path of paths) {
+    const st = statOf(path);
+    // A plain file, recognised by its first bytes (a bundle may have any name).
+    if (st.isFile() && st.size <= MAX_INPUT_BYTES && !archiveKind(headOf(path, st.size))) {
+      const bytes = readFileSync(path);
+      files.push({ path, sha256: sha256Hex(bytes), size: bytes.length, text: decodeBytes(bytes) });
+      explicit.add(path);
       continue;
     }
     try {
-      const opened = await r.opened;
+      const opened = await openPath(path);
       for (const f of opened.files) files.push({ path: f.path, sha256: f.sha256, size: f.size, text: f.text });
       problems.push(...opened.problems);
     } catch (e) {
       if (e instanceof BundleError) throw new CliError(e.message);
-      throw new CliError(`${r.path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      throw new CliError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
   }
   return { files, explicit, problems };
