@@ -31,8 +31,10 @@ const GROUP_SIZE = 50;
 const RUNA = 0;
 const RUNB = 1;
 
-/** CRC-32 as bzip2 computes it: polynomial 0x04C11DB7, most significant bit first. */
-// Kept as signed 32-bit values so that the CRC loop stays in integer arithmetic.
+/**
+ * CRC-32 as bzip2 computes it: polynomial 0x04C11DB7, most significant bit first. Signed
+ * 32-bit entries, so that the CRC loop stays in integer arithmetic.
+ */
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
   for (let i = 0; i < 256; i++) {

@@ -56,20 +56,21 @@ function pad2(n: string): string {
   return n.padStart(2, '0');
 }
 
-
-/** True when the first 200 lines show any sign of a kernel log (prefix, TDX line, banner). */
 /**
  * A TDX line of a kernel log: the tdx/kvm_intel subsystem prefixes, or a SEAMCALL failure
  * with its numbers. A bare "SEAMCALL" is prose (a README, a bug description), not a log.
  */
-const TDX_EVIDENCE = /^(?:virt\/)?tdx: |^kvm_intel: .*(?:tdx|TDX)|SEAMCALL (?:\(0x[0-9a-fA-F]+\)|\w+) failed: 0x[0-9a-fA-F]/;
+function isTdxLine(message: string): boolean {
+  return /^(?:virt\/)?tdx: |^kvm_intel: .*(?:tdx|TDX)/.test(message) || SEAMCALL_NUM.test(message) || SEAMCALL_NAMED.test(message);
+}
 
+/** True when the first 200 lines show any sign of a kernel log (prefix, TDX line, banner). */
 function looksKernelish(lines: readonly string[]): boolean {
   for (let i = 0; i < Math.min(lines.length, 200); i++) {
     const raw = lines[i]!;
     if (raw.length > 2000) continue;
     const { message, prefixed } = stripKernelPrefix(raw);
-    if (prefixed || TDX_EVIDENCE.test(message) || BANNER.test(message)) return true;
+    if (prefixed || isTdxLine(message) || BANNER.test(message)) return true;
   }
   return false;
 }
@@ -104,7 +105,7 @@ export const dmesg: InputFormat<DmesgInput> = {
       const { message, prefixed } = stripKernelPrefix(raw);
       if (prefixed) kernel++;
       if (mayTdx) {
-        if (TDX_EVIDENCE.test(message)) tdx++;
+        if (isTdxLine(message)) tdx++;
         if (!version && (OLD_MODULE.test(message) || VERSION.test(message))) version = true;
       }
       if (mayBanner && !banner && BANNER.test(message)) banner = true;
