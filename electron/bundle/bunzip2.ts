@@ -331,10 +331,12 @@ function readStreamHeader(r: BitReader): number {
 }
 
 /**
- * Decompresses bzip2 data (one stream or several concatenated). Throws Bzip2DataError for
- * anything that is not valid bzip2, Bzip2TooLarge once the output would pass `maxBytes`.
+ * The decoder, one block per step: the caller decides what happens between blocks (nothing,
+ * or a turn of the event loop so that Electron's main process stays responsive while a
+ * large bundle decompresses). tt is shared between decodes, and a block uses it only
+ * within one step, so decodes that take turns do not disturb each other.
  */
-export function bunzip2(data: Uint8Array, maxBytes: number): Uint8Array {
+function* decodeBlocks(data: Uint8Array, maxBytes: number): Generator<void, Uint8Array, void> {
   const r = new BitReader(data);
   const out = new Output(data.length * 8, maxBytes);
   const byteCount = new Int32Array(256);
@@ -342,7 +344,6 @@ export function bunzip2(data: Uint8Array, maxBytes: number): Uint8Array {
   while (r.pos < data.length || streams === 0) {
     const blockMax = readStreamHeader(r);
     streams++;
-    const tt = ttOf(blockMax);
     let combined = 0;
     for (let block = 1; ; block++) {
       const hi = r.bits(24);
@@ -356,14 +357,38 @@ export function bunzip2(data: Uint8Array, maxBytes: number): Uint8Array {
       if (hi !== 0x314159 || lo !== 0x265359) throw new Bzip2DataError(`stream ${streams}, block ${block}: no block header`);
       const stored = r.u32();
       if (r.bit()) throw new Bzip2DataError('randomised blocks (bzip2 0.9.0 and older) are not supported');
+      const tt = ttOf(blockMax);
       const { nblock, origPtr } = readBlockSymbols(r, tt, blockMax, byteCount);
       const crc = writeBlock(tt, nblock, origPtr, byteCount, out);
       if (crc !== stored) throw new Bzip2DataError(`stream ${streams}, block ${block}: CRC mismatch`);
       combined = (((combined << 1) | (combined >>> 31)) ^ crc) >>> 0;
+      yield;
     }
     // What follows the last stream must be another stream: `bzip2 -dc` only warns about
     // trailing garbage, but the same bundle must read the same everywhere, so it is refused.
     if (r.pos < data.length && data[r.pos] !== 0x42) throw new Bzip2DataError('data after the end of the compressed stream');
   }
   return out.bytes.subarray(0, out.length);
+}
+
+/**
+ * Decompresses bzip2 data (one stream or several concatenated). Throws Bzip2DataError for
+ * anything that is not valid bzip2, Bzip2TooLarge once the output would pass `maxBytes`.
+ */
+export function bunzip2(data: Uint8Array, maxBytes: number): Uint8Array {
+  const steps = decodeBlocks(data, maxBytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** bunzip2() that lets the event loop run after every block (up to 900 KB of output). */
+export async function bunzip2Async(data: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const steps = decodeBlocks(data, maxBytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }

@@ -1,10 +1,15 @@
 // gzip and bzip2 streams decompressed in memory, never past the size limit: zlib's
 // maxOutputLength stops gunzip, the bzip2 decoder (bunzip2.ts) stops at the byte after the
 // limit. A bomb therefore costs at most maxTotalBytes of memory; nothing touches the disk.
+// Neither holds up the thread for long (this runs in Electron's main process too): gunzip
+// runs on libuv's thread pool, bzip2 gives the event loop a turn after every block.
 
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { BundleError, mib, type BundleLimits } from './limits';
-import { Bzip2DataError, Bzip2TooLarge, bunzip2 } from './bunzip2';
+import { Bzip2DataError, Bzip2TooLarge, bunzip2Async } from './bunzip2';
+
+const gunzipAsync = promisify(gunzip);
 
 export type Compression = 'gzip' | 'bzip2' | 'none';
 
@@ -20,9 +25,9 @@ function checkRatio(name: string, inBytes: number, outBytes: number, limits: Bun
   }
 }
 
-function bunzip2Checked(name: string, bytes: Uint8Array, limits: BundleLimits): Uint8Array {
+async function bunzip2Checked(name: string, bytes: Uint8Array, limits: BundleLimits): Promise<Uint8Array> {
   try {
-    return bunzip2(bytes, limits.maxTotalBytes);
+    return await bunzip2Async(bytes, limits.maxTotalBytes);
   } catch (e) {
     if (e instanceof Bzip2TooLarge) throw new BundleError(name, `the bzip2 stream decompresses to more than the ${mib(limits.maxTotalBytes)} limit (compression bomb?)`);
     if (e instanceof Bzip2DataError) throw new BundleError(name, `damaged bzip2 data (${e.message})`);
@@ -30,13 +35,13 @@ function bunzip2Checked(name: string, bytes: Uint8Array, limits: BundleLimits): 
   }
 }
 
-export function decompress(name: string, bytes: Uint8Array, limits: BundleLimits): Uint8Array {
+export async function decompress(name: string, bytes: Uint8Array, limits: BundleLimits): Promise<Uint8Array> {
   const kind = compressionOf(bytes);
   if (kind === 'none') return bytes;
   let out: Uint8Array;
   if (kind === 'gzip') {
     try {
-      out = gunzipSync(bytes, { maxOutputLength: limits.maxTotalBytes });
+      out = await gunzipAsync(bytes, { maxOutputLength: limits.maxTotalBytes });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
@@ -45,7 +50,7 @@ export function decompress(name: string, bytes: Uint8Array, limits: BundleLimits
       throw new BundleError(name, `damaged gzip data (${e instanceof Error ? e.message : String(e)})`);
     }
   } else {
-    out = bunzip2Checked(name, bytes, limits);
+    out = await bunzip2Checked(name, bytes, limits);
   }
   checkRatio(name, bytes.length, out.length, limits);
   return out;

@@ -26,7 +26,7 @@ export function archiveKind(bytes: Uint8Array): BundleKind {
 async function membersOf(name: string, bytes: Uint8Array, limits: BundleLimits): Promise<{ list: MemberList; single?: Uint8Array }> {
   if (looksLikeZip(bytes)) return { list: await readZip(name, bytes, limits) };
   if (compressionOf(bytes) !== 'none') {
-    const raw = decompress(name, bytes, limits);
+    const raw = await decompress(name, bytes, limits);
     if (looksLikeTar(raw)) return { list: await readTar(name, raw, limits) };
     return { list: { members: [], skipped: [] }, single: raw }; // a lone compressed file (dmesg.txt.gz)
   }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Bzip2DataError, Bzip2TooLarge, bunzip2 } from '../../electron/bundle/bunzip2';
+import { Bzip2DataError, Bzip2TooLarge, bunzip2, bunzip2Async } from '../../electron/bundle/bunzip2';
 import { decompress } from '../../electron/bundle/decompress';
 import { BundleError, DEFAULT_LIMITS } from '../../electron/bundle/limits';
 
@@ -20,9 +20,9 @@ const hasBzip2 = spawnSync('bzip2', ['--help'], { stdio: 'ignore' }).error === u
 const compress = (data: Uint8Array, level = 9): Buffer => execFileSync('bzip2', ['-zc', `-${level}`], { input: data, maxBuffer: 64 << 20 });
 const SPR = readFileSync(join(DIR, 'Intel-SapphireRapids-2xXeonMax9460.tar.bz2'));
 
-function refusal(bytes: Uint8Array, limits = DEFAULT_LIMITS): string {
+async function refusal(bytes: Uint8Array, limits = DEFAULT_LIMITS): Promise<string> {
   try {
-    decompress('x.tar.bz2', bytes, limits);
+    await decompress('x.tar.bz2', bytes, limits);
   } catch (e) {
     expect(e).toBeInstanceOf(BundleError);
     return (e as BundleError).reason;
@@ -35,9 +35,9 @@ describe('bzip2 decompression', () => {
     if (process.env.CI) expect(hasBzip2).toBe(true);
   });
 
-  it.each(BUNDLES)('%s: the bytes `bzip2 -dc` gives', (file) => {
+  it.each(BUNDLES)('%s: the bytes `bzip2 -dc` gives', async (file) => {
     const bytes = readFileSync(join(DIR, file));
-    const out = decompress(file, bytes, DEFAULT_LIMITS);
+    const out = await decompress(file, bytes, DEFAULT_LIMITS);
     // A ustar archive: "ustar" at offset 257 of the first header.
     expect(Buffer.from(out.subarray(257, 262)).toString('latin1')).toBe('ustar');
     if (hasBzip2) expect(Buffer.from(out).equals(execFileSync('bzip2', ['-dc', join(DIR, file)], { maxBuffer: 64 << 20 }))).toBe(true);
@@ -71,39 +71,52 @@ describe('bzip2 decompression', () => {
     for (const level of [1, 9]) expect(Buffer.from(bunzip2(compress(data, level), 64 << 20)).equals(data)).toBe(true);
   });
 
+  it.skipIf(!hasBzip2)('gives the event loop a turn after every block, with the same bytes', async () => {
+    // Five 100 000-byte blocks at level 1; a timer set before must fire before the end.
+    const data = Buffer.alloc(450_000);
+    for (let i = 0; i < data.length; i++) data[i] = (Math.imul(i, 2654435761) >>> 24) & 0xff;
+    const compressed = compress(data, 1);
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const out = await bunzip2Async(compressed, 64 << 20);
+    clearInterval(timer);
+    expect(Buffer.from(out).equals(data)).toBe(true);
+    expect(turns).toBeGreaterThan(0);
+  });
+
   // 6 MiB of zeros compress to a few dozen bytes: a bomb by size (limit 1 MiB) and by ratio
   // (judged here from 1 MiB up, as the default limits judge it from 8 MiB).
   const zeros = hasBzip2 ? compress(Buffer.alloc(6 << 20)) : null;
 
-  it.skipIf(!zeros)('a bomb past the size limit is refused without decompressing it all', () => {
+  it.skipIf(!zeros)('a bomb past the size limit is refused without decompressing it all', async () => {
     expect(zeros!.length).toBeLessThan(1000);
-    expect(refusal(zeros!, { ...DEFAULT_LIMITS, maxTotalBytes: 1 << 20 })).toBe('the bzip2 stream decompresses to more than the 1 MiB limit (compression bomb?)');
+    expect(await refusal(zeros!, { ...DEFAULT_LIMITS, maxTotalBytes: 1 << 20 })).toBe('the bzip2 stream decompresses to more than the 1 MiB limit (compression bomb?)');
     expect(() => bunzip2(zeros!, (6 << 20) - 1)).toThrow(Bzip2TooLarge);
     expect(bunzip2(zeros!, 6 << 20).length).toBe(6 << 20);
   });
 
-  it.skipIf(!zeros)('a bomb within the size limit is refused by its ratio', () => {
-    expect(refusal(zeros!, { ...DEFAULT_LIMITS, ratioFloorBytes: 1 << 20 })).toMatch(/^compression bomb: \d+ bytes expand to 6 MiB \(ratio \d+:1, limit 500:1\)$/);
+  it.skipIf(!zeros)('a bomb within the size limit is refused by its ratio', async () => {
+    expect(await refusal(zeros!, { ...DEFAULT_LIMITS, ratioFloorBytes: 1 << 20 })).toMatch(/^compression bomb: \d+ bytes expand to 6 MiB \(ratio \d+:1, limit 500:1\)$/);
   });
 
-  it('damaged, truncated and trailing data are refused as damaged, saying what was wrong', () => {
+  it('damaged, truncated and trailing data are refused as damaged, saying what was wrong', async () => {
     const flipped = Buffer.from(SPR);
     flipped[2000]! ^= 0x55;
-    expect(refusal(flipped)).toMatch(/^damaged bzip2 data \(.+\)$/);
-    expect(refusal(SPR.subarray(0, 3000))).toBe('damaged bzip2 data (unexpected end of data)');
-    expect(refusal(Buffer.concat([SPR, Buffer.from('trailing junk\n')]))).toBe('damaged bzip2 data (data after the end of the compressed stream)');
-    expect(refusal(Buffer.concat([SPR, Buffer.from('BZh9 not a stream')]))).toBe('damaged bzip2 data (stream 2, block 1: no block header)');
+    expect(await refusal(flipped)).toMatch(/^damaged bzip2 data \(.+\)$/);
+    expect(await refusal(SPR.subarray(0, 3000))).toBe('damaged bzip2 data (unexpected end of data)');
+    expect(await refusal(Buffer.concat([SPR, Buffer.from('trailing junk\n')]))).toBe('damaged bzip2 data (data after the end of the compressed stream)');
+    expect(await refusal(Buffer.concat([SPR, Buffer.from('BZh9 not a stream')]))).toBe('damaged bzip2 data (stream 2, block 1: no block header)');
     // The block CRC is checked: change the stored CRC of the first block (bytes 10..13).
     const badCrc = Buffer.from(SPR);
     badCrc[12]! ^= 0x01;
-    expect(refusal(badCrc)).toBe('damaged bzip2 data (stream 1, block 1: CRC mismatch)');
+    expect(await refusal(badCrc)).toBe('damaged bzip2 data (stream 1, block 1: CRC mismatch)');
   });
 
-  it('a randomised block (bzip2 0.9.0) is refused by name', () => {
+  it('a randomised block (bzip2 0.9.0) is refused by name', async () => {
     // Header (4 bytes), block magic (6), CRC (4): the randomised flag is the next bit.
     const randomised = Buffer.from(SPR);
     randomised[14]! |= 0x80;
-    expect(refusal(randomised)).toBe('damaged bzip2 data (randomised blocks (bzip2 0.9.0 and older) are not supported)');
+    expect(await refusal(randomised)).toBe('damaged bzip2 data (randomised blocks (bzip2 0.9.0 and older) are not supported)');
   });
 
   it('every truncation and random mutations of a real bundle throw only the decoder errors, quickly', () => {
