@@ -343,8 +343,8 @@ export function parseQemuCommandLine(text: string, name: string, format = ID): Q
   return { kind: 'qemu-cmdline', format, name, warnings, ...(binary === undefined ? {} : { binary }), ...out, otherOptions };
 }
 
-/** A line that starts with the QEMU binary (after blanks or a `$ ` prompt). */
-const BINARY_LINE = /^\s*(?:\$\s*)?(?:\S*\/)?(?:qemu-system-x86_64|qemu-kvm)(?:\s|$)/m;
+/** A line that starts a QEMU command (the binary, after a prompt or a launcher) or an option of one. */
+const COMMAND_LINE_START = /^\s*(?:\$\s*)?(?:(?:sudo|exec|env|nohup)\b.*?)?(?:\S*\/)?(?:qemu-system-\w+|qemu-kvm)(?:\s|$)|^\s*-(?:cpu|machine|object|smp|m|accel|drive|device|name|bios|kernel|netdev|chardev|display|vga)\s/m;
 
 export const qemuCmdline: InputFormat<QemuCmdlineInput> = {
   id: ID,
@@ -356,10 +356,10 @@ export const qemuCmdline: InputFormat<QemuCmdlineInput> = {
     const binary = /(?:^|\s|\/)(?:qemu-system-x86_64|qemu-kvm)(?:\s|$)/.test(head);
     const tdx = /-object\s+['"]?(?:tdx-guest|\{[^}]*"qom-type"\s*:\s*"tdx-guest")/.test(head);
     if (opts === 0 && !binary) return null;
-    // Options among a lot of prose (a README or bug description that mentions `-cpu host`)
-    // do not make a command line; a command pasted into notes still does when a line starts
-    // with the QEMU binary.
-    if (opts < 0.05 * head.split(/\s+/, 20_000).length && !BINARY_LINE.test(head)) return null;
+    // Options mentioned in prose (a README or bug description: "started with `-cpu host`")
+    // do not make a command line: some line must start with the QEMU binary (after a prompt
+    // or sudo/exec/env) or with an option, as commands, scripts and libvirt argv files do.
+    if (!COMMAND_LINE_START.test(head)) return null;
     // Logs that merely contain a command line (libvirt qemu logs) belong to the qemu-log reader.
     const logLike = /^\S+ (?:starting up|shutting down)\b|^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*\s+\S*qemu|warning: |^char device redirected/m.test(head);
     const conf = logLike ? 0.3 : tdx ? 0.95 : binary && opts >= 1 ? 0.9 : opts >= 3 ? 0.7 : opts >= 1 ? 0.4 : 0.3;

@@ -59,6 +59,23 @@ describe('prose in a bug report', () => {
     expect(claims('qemu-system-x86_64 -m 2G -cpu host -object tdx-guest,id=tdx0 -machine q35,confidential-guest-support=tdx0')[0]).toBe('qemu-cmdline 0.95');
   });
 
+  it('a launch script (shell lines, then a sudo qemu command over continued lines) is a command line', () => {
+    const script = [
+      '#!/bin/bash',
+      'set -e',
+      'IMG=/var/lib/images/td.qcow2',
+      'if [ ! -f "$IMG" ]; then echo "no image at $IMG, build one first with the image tools"; exit 1; fi',
+      'echo "starting the guest now; the log goes to the serial console and to the journal"',
+      'sudo qemu-system-x86_64 \\',
+      '  -accel kvm -m 8G -smp 4 \\',
+      '  -cpu host \\',
+      '  -object \'{"qom-type":"tdx-guest","id":"tdx0"}\' \\',
+      '  -machine q35,kernel-irqchip=split,confidential-guest-support=tdx0 \\',
+      '  -drive file=$IMG,if=virtio',
+    ].join('\n');
+    expect(claims(script)[0]).toBe('qemu-cmdline 0.95');
+  });
+
   it('a command line pasted into notes is still one when a line starts with the binary', () => {
     const notes = `${'We looked at this for a long while and tried many things that did not help at all. '.repeat(20)}\n\n$ qemu-system-x86_64 -m 2G -cpu host -object tdx-guest,id=tdx0\n`;
     expect(claims(notes)[0]).toMatch(/^qemu-cmdline /);
