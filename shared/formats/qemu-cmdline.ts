@@ -343,8 +343,8 @@ export function parseQemuCommandLine(text: string, name: string, format = ID): Q
   return { kind: 'qemu-cmdline', format, name, warnings, ...(binary === undefined ? {} : { binary }), ...out, otherOptions };
 }
 
-/** A line that starts a QEMU command (the binary, after a prompt or a launcher) or an option of one. */
-const COMMAND_LINE_START = /^\s*(?:\$\s*)?(?:(?:sudo|exec|env|nohup)\b.*?)?(?:\S*\/)?(?:qemu-system-\w+|qemu-kvm)(?:\s|$)|^\s*-(?:cpu|machine|object|smp|m|accel|drive|device|name|bios|kernel|netdev|chardev|display|vga)\s/m;
+/** A line that starts a QEMU command (the binary, Debian's `kvm` wrapper too, after a prompt or a launcher) or an option of one. */
+const COMMAND_LINE_START = /^\s*(?:\$\s*)?(?:(?:sudo|exec|env|nohup)\b.*?)?(?:\S*\/)?(?:qemu-system-\w+|qemu-kvm|kvm(?=\s+-))(?:\s|$)|^\s*-(?:cpu|machine|object|smp|m|accel|drive|device|name|bios|kernel|netdev|chardev|display|vga)\s/m;
 
 export const qemuCmdline: InputFormat<QemuCmdlineInput> = {
   id: ID,

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openPath } from '../../electron/bundle/open';
 import { detectAll } from '../../shared/formats/registry';
 import { ingest } from '../../shared/ingest/ingest';
 import type { SourceFile } from '../../shared/model/source';
@@ -76,6 +77,13 @@ describe('prose in a bug report', () => {
       '  -drive file=$IMG,if=virtio',
     ].join('\n');
     expect(claims(script)[0]).toBe('qemu-cmdline 0.95');
+  });
+
+  it("the README of the corpus's QEMU hwloc bundle (a `kvm -hda ... -smp ...` line) is a command line", async () => {
+    const opened = await openPath('test/fixtures/corpus/hwloc_gather_cpuid/Intel-CPUID.1F-Qemu-2p3d3c2t.tar.bz2');
+    const readme = opened.files.find((f) => f.path.endsWith('/README'))!;
+    expect(readme.text).toMatch(/^kvm -hda /);
+    expect(claims(readme.text)[0]).toMatch(/^qemu-cmdline /);
   });
 
   it('a command line pasted into notes is still one when a line starts with the binary', () => {
