@@ -29,7 +29,11 @@ for (const f of files) {
     continue;
   }
   const results = JSON.parse(line.slice('@@bench '.length));
-  for (const x of results) process.stderr.write(`  ${x.pass === false ? '✗' : '✓'} ${x.name}: median ${x.medianMs} ms${x.targetMs !== undefined ? ` (target ${x.targetMs})` : ''}\n`);
+  for (const x of results) {
+    // A benchmark that measures something else than time names its unit (memory: MB).
+    const unit = typeof x.extra?.unit === 'string' ? x.extra.unit.split(' ')[0] : 'ms';
+    process.stderr.write(`  ${x.pass === false ? '✗' : '✓'} ${x.name}: median ${x.medianMs} ${unit}${x.targetMs !== undefined ? ` (target ${x.targetMs})` : ''}\n`);
+  }
   suites.push({ file: f, results });
 }
 const out = {
