@@ -23,12 +23,17 @@ function statOf(path: string): Stats {
   }
 }
 
+/** A plain file's bytes as a SourceFile: SHA-256 of the bytes, and their text. */
+function readPlain(path: string): SourceFile {
+  const bytes = readFileSync(path);
+  return { path, sha256: sha256Hex(bytes), size: bytes.length, text: decodeBytes(bytes) };
+}
+
 export function readSourceFile(path: string): SourceFile {
   const st = statOf(path);
   if (!st.isFile()) throw new CliError(`${path}: not a file`);
   if (st.size > MAX_INPUT_BYTES) throw new CliError(`${path}: ${st.size} bytes is larger than the ${MAX_INPUT_BYTES}-byte input limit`);
-  const bytes = readFileSync(path);
-  return { path, sha256: sha256Hex(bytes), size: st.size, text: decodeBytes(bytes) };
+  return readPlain(path);
 }
 
 export interface ReadSources {
@@ -62,8 +67,7 @@ export async function readSources(paths: readonly string[]): Promise<ReadSources
     const st = statOf(path);
     // A plain file, recognised by its first bytes (a bundle may have any name).
     if (st.isFile() && st.size <= MAX_INPUT_BYTES && !archiveKind(headOf(path, st.size))) {
-      const bytes = readFileSync(path);
-      files.push({ path, sha256: sha256Hex(bytes), size: bytes.length, text: decodeBytes(bytes) });
+      files.push(readPlain(path));
       explicit.add(path);
       continue;
     }
