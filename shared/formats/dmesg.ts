@@ -94,7 +94,8 @@ export const dmesg: InputFormat<DmesgInput> = {
     // stripKernelPrefix knows needs a ':' ("kern  :info  : ", "host kernel: "), a '<'
     // ("<6>") or a '[' starting the line after blanks and '>' quotes ("[   1.2]").
     if (!mayTdx && !mayBanner && !scanned.includes(':') && !scanned.includes('<') && !LINE_START_BRACKET.test(scanned)) return null;
-    const lines = scanned === '' ? [] : scanned.split(/\r?\n/, 200_000);
+    // A short text's head is already all of its lines.
+    const lines = scanned === '' ? [] : text.length <= 65_536 && head.length <= 200 ? head : scanned.split(/\r?\n/, 200_000);
     let kernel = 0;
     let tdx = 0;
     let version = false;
