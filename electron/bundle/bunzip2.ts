@@ -330,13 +330,17 @@ function readStreamHeader(r: BitReader): number {
   return level * 100_000;
 }
 
+/** A turn of the event loop: Electron's main process stays responsive during a large bundle. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
- * The decoder, one block per step: the caller decides what happens between blocks (nothing,
- * or a turn of the event loop so that Electron's main process stays responsive while a
- * large bundle decompresses). tt is shared between decodes, and a block uses it only
- * within one step, so decodes that take turns do not disturb each other.
+ * Decompresses bzip2 data (one stream or several concatenated), letting the event loop run
+ * after every block (up to 900 KB of output). Rejects with Bzip2DataError for anything that
+ * is not valid bzip2, Bzip2TooLarge once the output would pass `maxBytes`. tt is shared
+ * between decodes, and a block uses it only between two turns, so decodes that interleave
+ * do not disturb each other.
  */
-function* decodeBlocks(data: Uint8Array, maxBytes: number): Generator<void, Uint8Array, void> {
+export async function bunzip2(data: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const r = new BitReader(data);
   const out = new Output(data.length * 8, maxBytes);
   const byteCount = new Int32Array(256);
@@ -362,33 +366,11 @@ function* decodeBlocks(data: Uint8Array, maxBytes: number): Generator<void, Uint
       const crc = writeBlock(tt, nblock, origPtr, byteCount, out);
       if (crc !== stored) throw new Bzip2DataError(`stream ${streams}, block ${block}: CRC mismatch`);
       combined = (((combined << 1) | (combined >>> 31)) ^ crc) >>> 0;
-      yield;
+      await nextTurn();
     }
     // What follows the last stream must be another stream: `bzip2 -dc` only warns about
     // trailing garbage, but the same bundle must read the same everywhere, so it is refused.
     if (r.pos < data.length && data[r.pos] !== 0x42) throw new Bzip2DataError('data after the end of the compressed stream');
   }
   return out.bytes.subarray(0, out.length);
-}
-
-/**
- * Decompresses bzip2 data (one stream or several concatenated). Throws Bzip2DataError for
- * anything that is not valid bzip2, Bzip2TooLarge once the output would pass `maxBytes`.
- */
-export function bunzip2(data: Uint8Array, maxBytes: number): Uint8Array {
-  const steps = decodeBlocks(data, maxBytes);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/** bunzip2() that lets the event loop run after every block (up to 900 KB of output). */
-export async function bunzip2Async(data: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const steps = decodeBlocks(data, maxBytes);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
 }

@@ -7,7 +7,7 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { BundleError, mib, type BundleLimits } from './limits';
-import { Bzip2DataError, Bzip2TooLarge, bunzip2Async } from './bunzip2';
+import { Bzip2DataError, Bzip2TooLarge, bunzip2 } from './bunzip2';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -27,7 +27,7 @@ function checkRatio(name: string, inBytes: number, outBytes: number, limits: Bun
 
 async function bunzip2Checked(name: string, bytes: Uint8Array, limits: BundleLimits): Promise<Uint8Array> {
   try {
-    return await bunzip2Async(bytes, limits.maxTotalBytes);
+    return await bunzip2(bytes, limits.maxTotalBytes);
   } catch (e) {
     if (e instanceof Bzip2TooLarge) throw new BundleError(name, `the bzip2 stream decompresses to more than the ${mib(limits.maxTotalBytes)} limit (compression bomb?)`);
     if (e instanceof Bzip2DataError) throw new BundleError(name, `damaged bzip2 data (${e.message})`);
