@@ -15,6 +15,8 @@
 // zero-run coding), then the inverse BWT and the initial run-length coding (4 equal bytes
 // and a count) undone; the stream ends with magic 0x177245385090 and the combined CRC.
 
+import { nextTurn } from './turns';
+
 /** The data is not a valid bzip2 stream; the message says what was wrong. */
 export class Bzip2DataError extends Error {
   override readonly name = 'Bzip2DataError';
@@ -330,8 +332,6 @@ function readStreamHeader(r: BitReader): number {
   return level * 100_000;
 }
 
-/** A turn of the event loop: Electron's main process stays responsive during a large bundle. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Decompresses bzip2 data (one stream or several concatenated), letting the event loop run

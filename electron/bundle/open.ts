@@ -3,14 +3,16 @@
 // SourceFiles named `bundle.tgz!/dir/file`. Archives are read in memory: nothing is written
 // anywhere. Archives inside archives are opened too, up to `maxNesting` levels.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { OpenProblem, OpenResult, OpenedFile } from '../../shared/api/bridge';
 import { BundleError, DEFAULT_LIMITS, mib, type BundleLimits } from './limits';
 import { compressionOf, decompress } from './decompress';
 import { looksLikeTar, readTar, type MemberList } from './tar';
 import { looksLikeZip, readZip } from './zip';
 import { readFolder } from './folder';
+import { readRegularFile } from './regular-file';
 import { looksBinary, toOpenedFile } from './source-file';
+import { TurnTaker } from './turns';
 
 export type BundleKind = 'zip' | 'tar' | 'tar.gz' | 'tar.bz2' | 'gz' | 'bz2' | null;
 
@@ -35,6 +37,8 @@ async function membersOf(name: string, bytes: Uint8Array, limits: BundleLimits):
 
 interface Budget {
   total: number;
+  /** Turns of the event loop between members (hashing and decoding them is synchronous). */
+  readonly turns: TurnTaker;
 }
 
 async function expand(name: string, bytes: Uint8Array, origin: string, limits: BundleLimits, depth: number, budget: Budget, out: OpenResult & { files: OpenedFile[]; problems: OpenProblem[] }): Promise<void> {
@@ -49,6 +53,7 @@ async function expand(name: string, bytes: Uint8Array, origin: string, limits: B
   for (const s of list.skipped) out.problems.push({ path: `${name}!/${s.path}`, message: s.message });
   const members = [...list.members].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const m of members) {
+    await budget.turns.maybe();
     const path = `${name}!/${m.path}`;
     budget.total += m.bytes.length;
     if (budget.total > limits.maxTotalBytes) throw new BundleError(origin, `contents add up to more than the ${mib(limits.maxTotalBytes)} limit`);
@@ -73,7 +78,7 @@ async function expand(name: string, bytes: Uint8Array, origin: string, limits: B
 export async function openBytes(name: string, bytes: Uint8Array, limits: BundleLimits = DEFAULT_LIMITS): Promise<OpenResult> {
   const out = { files: [] as OpenedFile[], problems: [] as OpenProblem[] };
   if (archiveKind(bytes)) {
-    await expand(name, bytes, name, limits, 1, { total: 0 }, out);
+    await expand(name, bytes, name, limits, 1, { total: 0, turns: new TurnTaker() }, out);
     return out;
   }
   if (bytes.length > limits.maxEntryBytes) throw new BundleError(name, `${mib(bytes.length)} is more than the ${mib(limits.maxEntryBytes)} per-file limit`);
@@ -86,12 +91,13 @@ export async function openBytes(name: string, bytes: Uint8Array, limits: BundleL
 export async function openPath(path: string, limits: BundleLimits = DEFAULT_LIMITS): Promise<OpenResult> {
   const st = statSync(path);
   if (st.isDirectory()) {
-    const list = readFolder(path, limits);
+    const list = await readFolder(path, limits);
     const out = { files: [] as OpenedFile[], problems: [] as OpenProblem[] };
     const base = path.replace(/\/+$/, '');
     for (const s of list.skipped) out.problems.push({ path: `${base}/${s.path}`, message: s.message });
-    const budget = { total: 0 };
+    const budget = { total: 0, turns: new TurnTaker() };
     for (const m of list.members) {
+      await budget.turns.maybe();
       const p = `${base}/${m.path}`;
       if (archiveKind(m.bytes)) {
         await expand(p, m.bytes, path, limits, 1, budget, out);
@@ -103,9 +109,11 @@ export async function openPath(path: string, limits: BundleLimits = DEFAULT_LIMI
     }
     return out;
   }
-  if (!st.isFile()) throw new BundleError(path, 'not a file or folder');
-  if (st.size > limits.maxTotalBytes) throw new BundleError(path, `${mib(st.size)} is more than the ${mib(limits.maxTotalBytes)} limit`);
-  return openBytes(path, readFileSync(path), limits);
+  // Named by the user: a link is followed; type and size are judged on the opened file.
+  const r = readRegularFile(path, limits.maxTotalBytes, false);
+  if (r.kind === 'not-regular') throw new BundleError(path, 'not a file or folder');
+  if (r.kind === 'too-large') throw new BundleError(path, `${mib(r.size)} is more than the ${mib(limits.maxTotalBytes)} limit`);
+  return openBytes(path, r.bytes, limits);
 }
 
 /** Several paths; a refused bundle becomes a problem, the others still open. */
