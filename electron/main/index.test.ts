@@ -16,7 +16,7 @@ const m = vi.hoisted(() => {
     calls: [] as string[],
     privileged: [] as unknown[],
     windows: [] as {
-      options: { webPreferences?: Record<string, unknown> };
+      options: { webPreferences?: Record<string, unknown>; icon?: string };
       loaded: string | null;
       sent: { channel: string; payload: unknown }[];
       wcEvents: Map<string, Fn>;
@@ -65,6 +65,7 @@ vi.mock('electron', () => {
   }
   const app = {
     isPackaged: false,
+    getAppPath: () => process.cwd(),
     requestSingleInstanceLock: () => (m.calls.push('requestSingleInstanceLock'), m.lock),
     quit: () => m.calls.push('quit'),
     exit: () => m.calls.push('exit'),
@@ -166,6 +167,8 @@ describe('main process entry', () => {
     expect(w.loaded).toBe('app://workbench/index.html');
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(String(w.options.webPreferences?.preload)).toMatch(/[/\\]preload[/\\]index\.cjs$/);
+    // Run from the checkout (not packaged) on Linux: the window has the app's icon, not Electron's.
+    expect(w.options.icon).toBe(join(process.cwd(), 'build', 'icons', 'icon.png'));
     expect([...m.ipcHandlers.keys()].sort()).toEqual(Object.values(INVOKE).sort());
     expect(m.menus).toBeGreaterThan(0);
     const served = (await m.protocolHandler!(new Request('app://workbench/%2e%2e%2fpackage.json') as never)) as Response;

@@ -19,7 +19,7 @@ import { appCsp } from './security/csp';
 import { hardenSession, hardenWebContents } from './security/harden';
 import { appOrigins, type LoadPolicy } from './security/policy';
 import { fitWindowBounds, windowStateSchema, type WindowState } from './state/window-bounds';
-import { mainWindowOptions } from './window-options';
+import { checkoutWindowIcon, mainWindowOptions } from './window-options';
 import { Workbench } from './workbench';
 
 const APP_NAME = 'TDX CPUID Workbench';
@@ -107,7 +107,7 @@ let savedState: WindowState | null = null;
 
 function createWindow(): BrowserWindow {
   const { bounds, maximized } = fitWindowBounds(savedState, screen.getAllDisplays(), screen.getPrimaryDisplay());
-  const win = new BrowserWindow(mainWindowOptions({ bounds, preload: preloadPath, title: APP_NAME, dark: nativeTheme.shouldUseDarkColors, dev }));
+  const win = new BrowserWindow(mainWindowOptions({ bounds, preload: preloadPath, title: APP_NAME, dark: nativeTheme.shouldUseDarkColors, dev, icon: checkoutWindowIcon(app.isPackaged, process.platform, app.getAppPath()) }));
   mainWindow = win;
   windowLoaded = false;
   win.once('ready-to-show', () => {

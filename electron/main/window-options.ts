@@ -3,7 +3,21 @@
 // of default in a future Electron cannot weaken the window silently.
 
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { MIN_SIZE, type Rect } from './state/window-bounds';
+
+/**
+ * The window's icon when the app runs from a checkout (`npm start`) on Linux or Windows: a
+ * packaged app has its icon from its .desktop entry or executable (electron-builder), but
+ * unpackaged the window would show Electron's. macOS takes the icon from the app bundle
+ * (or the Dock), never from the window.
+ */
+export function checkoutWindowIcon(packaged: boolean, platform: NodeJS.Platform, appPath: string): string | undefined {
+  if (packaged || platform === 'darwin') return undefined;
+  const icon = join(appPath, 'build', 'icons', 'icon.png');
+  return existsSync(icon) ? icon : undefined;
+}
 
 export interface MainWindowSpec {
   readonly bounds: Rect;
@@ -22,7 +36,7 @@ export function mainWindowOptions(spec: MainWindowSpec): BrowserWindowConstructo
     title: spec.title,
     show: false, // shown on ready-to-show: no white flash before the first paint
     backgroundColor: spec.dark ? '#1e1f22' : '#ffffff',
-    icon: spec.icon,
+    ...(spec.icon ? { icon: spec.icon } : {}),
     webPreferences: {
       preload: spec.preload,
       contextIsolation: true,
