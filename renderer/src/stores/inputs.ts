@@ -22,22 +22,24 @@ export interface AddOutcome {
   readonly duplicates: readonly string[];
 }
 
+/** An input as a workspace stores it (and the analysis reads it): the file and the user's overrides. */
+function workspaceInput(i: SessionInput): Omit<AnalysisInput, 'id'> & WorkspaceInput {
+  return {
+    path: i.file.path,
+    sha256: i.file.sha256,
+    size: i.file.size,
+    text: i.file.text,
+    ...(i.format ? { format: i.format } : {}),
+    ...(i.layer ? { layer: i.layer } : {}),
+    ...(i.disabled ? { disabled: true } : {}),
+  };
+}
+
 export const useInputsStore = defineStore('inputs', () => {
   const inputs = shallowRef<readonly SessionInput[]>([]);
   let counter = 0;
 
-  const forAnalysis = computed<AnalysisInput[]>(() =>
-    inputs.value.map((i) => ({
-      id: i.id,
-      path: i.file.path,
-      sha256: i.file.sha256,
-      size: i.file.size,
-      text: i.file.text,
-      ...(i.format ? { format: i.format } : {}),
-      ...(i.layer ? { layer: i.layer } : {}),
-      ...(i.disabled ? { disabled: true } : {}),
-    })),
-  );
+  const forAnalysis = computed<AnalysisInput[]>(() => inputs.value.map((i) => ({ id: i.id, ...workspaceInput(i) })));
 
   function newId(sha256: string): string {
     counter += 1;
@@ -99,15 +101,7 @@ export const useInputsStore = defineStore('inputs', () => {
   }
 
   function toWorkspace(): WorkspaceInput[] {
-    return inputs.value.map((i) => ({
-      path: i.file.path,
-      sha256: i.file.sha256,
-      size: i.file.size,
-      text: i.file.text,
-      ...(i.format ? { format: i.format } : {}),
-      ...(i.layer ? { layer: i.layer } : {}),
-      ...(i.disabled ? { disabled: true } : {}),
-    }));
+    return inputs.value.map(workspaceInput);
   }
 
   function byId(id: string): SessionInput | undefined {

@@ -10,7 +10,7 @@ import type { CpuidDump } from '../../model/dump';
 import { layoutsOf } from '../bits/table';
 import type { BitEntry } from '../bits/types';
 import type { DecodeOptions } from './report';
-import { DECODE_SCHEMA, findCpu, signaturesOf } from './report';
+import { DECODE_SCHEMA, decodeSource, findCpu, signaturesOf } from './report';
 import { heterogeneousFields } from './heterogeneity';
 
 const REG_NAMES = ['eax', 'ebx', 'ecx', 'edx'] as const;
@@ -103,18 +103,7 @@ export function writeDecodeReportJson(
 ): void {
   const chosen = opts.cpu === undefined ? dump.cpus[0] : findCpu(dump, opts.cpu);
   if (!chosen) throw new RangeError(opts.cpu === undefined ? 'the dump has no CPU' : `no CPU ${opts.cpu} in the dump`);
-  const m = dump.meta;
-  const source = {
-    path: file.path,
-    sha256: file.sha256,
-    format: dump.format,
-    cpuCount: m.cpuCount,
-    vendor: m.vendor,
-    brand: m.brand,
-    family: m.family,
-    model: m.model,
-    stepping: m.stepping,
-  };
+  const source = decodeSource(dump, file);
   const main = rows(chosen.table, chosen.known, true);
   sink(
     `{"schema":"${DECODE_SCHEMA}","source":${JSON.stringify(source)},"cpu":${chosen.id}` +

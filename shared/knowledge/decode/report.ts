@@ -70,25 +70,30 @@ export function signaturesOf(cpu: CpuRecord): Signatures {
   return { hypervisor, tdx };
 }
 
+/** The report's "source": the file and what the dump says of the machine. */
+export function decodeSource(dump: CpuidDump, file: { readonly path: string; readonly sha256: string }): DecodeSource {
+  const m = dump.meta;
+  return {
+    path: file.path,
+    sha256: file.sha256,
+    format: dump.format,
+    cpuCount: m.cpuCount,
+    vendor: m.vendor,
+    brand: m.brand,
+    family: m.family,
+    model: m.model,
+    stepping: m.stepping,
+  };
+}
+
 /** Decodes a dump: the chosen CPU in full, heterogeneity across all CPUs, optionally every CPU. */
 export function decodeReport(dump: CpuidDump, file: { readonly path: string; readonly sha256: string }, opts: DecodeOptions = {}): DecodeReport {
   const chosen = opts.cpu === undefined ? dump.cpus[0] : findCpu(dump, opts.cpu);
   if (!chosen) throw new RangeError(opts.cpu === undefined ? 'the dump has no CPU' : `no CPU ${opts.cpu} in the dump`);
   const main = decodeTable(chosen.id, chosen.table, chosen.known);
-  const m = dump.meta;
   const report: DecodeReport = {
     schema: DECODE_SCHEMA,
-    source: {
-      path: file.path,
-      sha256: file.sha256,
-      format: dump.format,
-      cpuCount: m.cpuCount,
-      vendor: m.vendor,
-      brand: m.brand,
-      family: m.family,
-      model: m.model,
-      stepping: m.stepping,
-    },
+    source: decodeSource(dump, file),
     cpu: chosen.id,
     leaves: main.leaves,
     features: main.features,
