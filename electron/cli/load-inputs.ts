@@ -10,7 +10,7 @@ import type { OpenProblem } from '../../shared/api/bridge';
 import type { FeedId, IngestOverride, IngestResult, Role } from '../../shared/ingest/types';
 import { parseInput } from '../../shared/formats/registry';
 import { ingest } from '../../shared/ingest/ingest';
-import { readSourceFile, readSources } from './read-source';
+import { readSources, sourcePathOf } from './read-source';
 
 export interface LoadedInput {
   readonly source: SourceFile;
@@ -39,15 +39,6 @@ export interface LoadOptions {
   readonly format?: string;
   /** Per-path format/layer overrides (paths as SourceFile.path). */
   readonly overrides?: Readonly<Record<string, IngestOverride>>;
-}
-
-/** Loads one path that names a single file. Throws FormatError or CliError. */
-export function loadFile(path: string, forcedFormat?: string): LoadedInput {
-  const source = readSourceFile(path);
-  const { parsed, format, detection } = parseInput(source.text, path, forcedFormat);
-  const r = ingest([source], { overrides: { [path]: { format: format.id } } });
-  const i = r.inputs[0]!;
-  return { source, parsed, format: format.id, confidence: detection.confidence, reason: detection.reason, role: i.role, roleReason: i.roleReason, feeds: i.feeds, sources: [source] };
 }
 
 /**
@@ -122,7 +113,8 @@ export function overridesFromFlags(flags: LayerFlags): { paths: string[]; overri
   for (const key of Object.keys(FLAG_OVERRIDE) as (keyof LayerFlags)[]) {
     for (const p of flags[key] ?? []) {
       paths.push(p);
-      overrides[p] = { ...overrides[p], ...FLAG_OVERRIDE[key] };
+      const name = sourcePathOf(p); // `--host -`: standard input is the host
+      overrides[name] = { ...overrides[name], ...FLAG_OVERRIDE[key] };
     }
   }
   return { paths, overrides };

@@ -9,7 +9,8 @@ import type { CpuidDump } from '../../../shared/model/dump';
 import { FormatError } from '../../../shared/model/errors';
 import { decodeReport, findCpu, renderDecodeText, writeDecodeReportJson } from '../../../shared/knowledge/decode/index';
 import { CliError, EXIT } from '../errors';
-import { loadInputs } from '../load-inputs';
+import { loadReport } from '../load-inputs';
+import { sourcePathOf } from '../read-source';
 import { FdOutput, OutputClosed } from '../output/fd-output';
 import type { RegisterCommand } from './index';
 
@@ -46,13 +47,13 @@ function isMemberOf(path: string, arg: string): boolean {
  */
 export async function decode(files: readonly string[], opts: DecodeCliOptions, write: (chunk: string | Uint8Array) => void): Promise<void> {
   const cpu = cpuIdOption(opts);
-  const inputs = await loadInputs(files, opts.format);
+  const { inputs, problems } = await loadReport(files, opts.format ? { format: opts.format } : {});
   const dumps: { dump: CpuidDump; path: string; sha256: string }[] = [];
   for (const input of inputs) {
     const parsed = input.parsed;
     const path = input.source.path;
     if (parsed.kind !== 'cpuid') {
-      if (files.some((f) => isMemberOf(path, f))) {
+      if (files.some((f) => isMemberOf(path, sourcePathOf(f)))) {
         process.stderr.write(`tdx-cpuid: note: ${path} (${input.format}) is not a CPUID dump; skipped\n`);
         continue;
       }
@@ -61,7 +62,11 @@ export async function decode(files: readonly string[], opts: DecodeCliOptions, w
     checkCpu(parsed, path, cpu);
     dumps.push({ dump: parsed, path, sha256: input.source.sha256 });
   }
-  if (dumps.length === 0) throw new CliError(`no CPUID dump in ${files.join(', ')}`);
+  if (dumps.length === 0) {
+    // Say why (an empty or binary file, what a bundle held), not only that nothing was found.
+    const why = problems.map((p) => `${p.path}: ${p.message}`);
+    throw new CliError(`no CPUID dump in ${files.map(sourcePathOf).join(', ')}${why.length ? ` (${why.slice(0, 3).join('; ')}${why.length > 3 ? `; ${why.length - 3} more` : ''})` : ''}`);
+  }
   const decodeOpts = { ...(cpu !== undefined ? { cpu } : {}), allCpus: !!opts.allCpus };
   dumps.forEach(({ dump, path, sha256 }, i) => {
     if (opts.json) {
