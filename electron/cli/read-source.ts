@@ -39,8 +39,13 @@ function plainSource(path: string, bytes: Uint8Array): SourceFile {
   return { path, sha256: sha256Hex(bytes), size: bytes.length, text: decodeBytes(bytes) };
 }
 
+/** Set once standard input was read: a second `-` (also from another call, as diff makes) would find it empty. */
+let stdinTaken = false;
+
 /** All of standard input, up to the input limit. A terminal is told how to end it. */
 async function readStdin(): Promise<Uint8Array> {
+  if (stdinTaken) throw new CliError(`standard input (${STDIN_ARG}) can be read only once`);
+  stdinTaken = true;
   if (process.stdin.isTTY) process.stderr.write('tdx-cpuid: reading standard input (end it with Ctrl-D)\n');
   const chunks: Buffer[] = [];
   let size = 0;
@@ -79,7 +84,6 @@ export async function readSources(paths: readonly string[]): Promise<ReadSources
   const files: SourceFile[] = [];
   const explicit = new Set<string>();
   const problems: OpenProblem[] = [];
-  if (paths.filter((p) => p === STDIN_ARG).length > 1) throw new CliError(`standard input (${STDIN_ARG}) can be read only once`);
   for (const path of paths) {
     let stdin: Uint8Array | undefined;
     if (path === STDIN_ARG) {

@@ -55,6 +55,16 @@ describe('standard input as an input (-)', () => {
     const r = cli(['decode', '-', '-'], readFileSync(BHYVE));
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('tdx-cpuid: standard input (-) can be read only once\n');
+    const d = cli(['diff', '-', '-'], readFileSync(BHYVE));
+    expect(d.code).toBe(2);
+    expect(d.stderr).toBe('tdx-cpuid: standard input (-) can be read only once\n');
+  });
+
+  it('diff compares a piped dump with a file', () => {
+    const r = cli(['diff', '--json', '-', BHYVE], readFileSync(BHYVE));
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { a: { path: string }; b: { path: string } };
+    expect(d.a.path).toBe('<stdin>');
   });
 
   it('convert - and reconcile with --host - take the pipe as the file would be taken', () => {

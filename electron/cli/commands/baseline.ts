@@ -166,7 +166,7 @@ export const registerBaseline: RegisterCommand = (program: Command, setExit) => 
   const cmd = program
     .command('baseline')
     .description('Several hosts: the TD CPUID each gives, where they differ, and the -cpu flags that make them identical (verified)')
-    .argument('<host...>', 'host CPUID dumps (files, folders, bundles)')
+    .argument('<host...>', 'host CPUID dumps (files, folders, bundles; - for standard input)')
     .option('--module <version>', 'TDX module version for every host (default: the newest table for each CPU)')
     .option('--kernel <version>', 'kernel version (default 6.16)')
     .option('--qemu <version>', 'QEMU version (default: the newest upstream tables)')

@@ -96,7 +96,7 @@ export const registerConvert: RegisterCommand = (program: Command, setExit) => {
   program
     .command('convert')
     .description('Rewrite a CPUID dump as `cpuid -r` raw text (readable by `cpuid -f`) or as workbench JSON')
-    .argument('<file>', 'a CPUID dump in any format the workbench reads')
+    .argument('<file>', 'a CPUID dump in any format the workbench reads (- for standard input)')
     .requiredOption('--to <target>', `output format: ${TARGETS.join(' or ')}`)
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--cpu <n>', 'only this CPU (default: all CPUs)')

@@ -84,7 +84,7 @@ export const registerDecode: RegisterCommand = (program: Command, setExit) => {
   program
     .command('decode')
     .description('Named decoding of CPUID dumps: leaves, every named feature (zeros too), fields, and what differs between CPUs')
-    .argument('<file...>', 'CPUID dumps in any format the workbench reads (detected from content)')
+    .argument('<file...>', 'CPUID dumps in any format the workbench reads (detected from content; - for standard input)')
     .option('--cpu <n>', 'decode this CPU (default: the first CPU of each dump)')
     .option('--all-cpus', 'also decode every CPU (JSON: "cpus" holds each CPU\'s leaves and features)')
     .option('--json', 'print JSON (tdx-cpuid/decode/v1) Lines: one object per dump, in argument order')

@@ -154,7 +154,7 @@ export const registerDiff: RegisterCommand = (program: Command, setExit) => {
   const cmd = program
     .command('diff')
     .description('Compare two sources of the same layer kind (two hosts, two TD captures, ...), bit by bit and per CPU')
-    .argument('<a>', 'first source: a CPUID dump or KVM capture (file, folder or bundle holding one)')
+    .argument('<a>', 'first source: a CPUID dump or KVM capture (file, folder or bundle holding one; - for standard input)')
     .argument('<b>', 'second source')
     .option('--json', 'print JSON (tdx-cpuid/diff/v1)')
     .option('--fail-on <level>', 'exit 1 when differences exist and the level is warning or info (each difference counts as a warning; default error)')

@@ -69,7 +69,7 @@ export const registerReconcile: RegisterCommand = (program: Command, setExit) =>
   const cmd = program
     .command('reconcile')
     .description("Predict and verify a TD's CPUID across host, TDX module, KVM and QEMU, bit by bit, with findings")
-    .argument('[input...]', 'inputs: CPUID dumps, KVM captures, dmesg, QEMU log/command line, folders, bundles');
+    .argument('[input...]', 'inputs: CPUID dumps, KVM captures, dmesg, QEMU log/command line, folders, bundles (- for standard input)');
   addReportOptions(addEngineOptions(cmd))
     .option('--json', 'print JSON (tdx-cpuid/reconcile/v1)')
     .option('--md', 'print Markdown')

@@ -54,7 +54,7 @@ export const registerReport: RegisterCommand = (program: Command, setExit) => {
   const cmd = program
     .command('report')
     .description('Reconcile the inputs and write a report: PDF, print HTML, Markdown or JSON')
-    .argument('[input...]', 'inputs: CPUID dumps, KVM captures, dmesg, QEMU log/command line, folders, bundles');
+    .argument('[input...]', 'inputs: CPUID dumps, KVM captures, dmesg, QEMU log/command line, folders, bundles (- for standard input)');
   addReportOptions(addEngineOptions(cmd), { md: true, json: true })
     .option('--fail-on <level>', 'exit 1 when a finding is at or above: error, warning, info, none (default)')
     .action(async (files: string[], opts: ReportCliOptions) => {
