@@ -211,7 +211,7 @@ describe('decode facts a person can check in the dumps', () => {
 
 describe('decodeReportJson', () => {
   it('writes the same bytes as JSON.stringify(decodeReport(...))', () => {
-    for (const rel of ['aida64_instlatx64/GenuineIntel0090672_AlderLake_03_CPUID.txt', 'proc_cpuinfo/local_bhyve-guest_AMD-Turin-like_proc_cpuinfo.txt', 'firecracker/T2S.json', 'libvirt_cputestdata/x86_64-cpuid-Xeon-6788P-enabled.xml']) {
+    for (const rel of ['aida64_instlatx64/GenuineIntel0090672_AlderLake_03_CPUID.txt', 'aida64_instlatx64/GenuineIntel00C06F2_EmeraldRapids_01_CPUID.txt', 'proc_cpuinfo/local_bhyve-guest_AMD-Turin-like_proc_cpuinfo.txt', 'firecracker/T2S.json', 'libvirt_cputestdata/x86_64-cpuid-Xeon-6788P-enabled.xml']) {
       const d = load(rel)!;
       const file = { path: rel, sha256: 'f'.repeat(64) };
       for (const opts of [{}, { allCpus: true }, { cpu: d.cpus[d.cpus.length - 1]!.id }]) {
