@@ -1,7 +1,7 @@
 // `npm run bench`: runs every test/bench/*.bench.ts in its own Node process (so one
 // benchmark's heap does not disturb the next) and prints one JSON document on stdout.
 // Human-readable progress goes to stderr. Exit status 1 if a benchmark misses its target.
-// Usage: npm run bench [-- name-filter]
+// Usage: npm run bench [-- name-filter]   (npm run -s bench > out.json: -s keeps npm's banner off stdout)
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
