@@ -35,6 +35,23 @@ export async function dropFiles(page: Page, paths: readonly string[]): Promise<v
   }, files);
 }
 
+/**
+ * Pastes text as Ctrl/Cmd+V would, with the focus on `selector` (default: the page body): the
+ * paste event with the text on its clipboardData (no clipboard permission needed).
+ */
+export async function pasteText(page: Page, text: string, selector?: string): Promise<void> {
+  await page.evaluate(
+    ({ t, sel }) => {
+      const target = sel ? document.querySelector<HTMLElement>(sel)! : document.body;
+      target.focus();
+      const dt = new DataTransfer();
+      dt.setData('text/plain', t);
+      target.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: dt }));
+    },
+    { t: text, sel: selector },
+  );
+}
+
 export async function openPalette(page: Page): Promise<void> {
   await page.keyboard.press(`${MOD}+Shift+P`);
   await page.waitForSelector('[data-testid="palette"]');

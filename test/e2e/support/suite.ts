@@ -9,11 +9,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './build-renderer';
 import type { WorkbenchHarness } from './harness';
-import { dropFiles, MOD, openPalette, renderedAddresses, rowCount, runPaletteCommand, setTheme, showView, waitForGridRows, waitForIdle } from './page';
+import { dropFiles, MOD, openPalette, pasteText, renderedAddresses, rowCount, runPaletteCommand, setTheme, showView, waitForGridRows, waitForIdle } from './page';
 
 const CORPUS = join(REPO_ROOT, 'test/fixtures/corpus');
 /** A second host for the session: Emerald Rapids, Xeon Silver 4514Y (AIDA64 dump, 64 CPUs). */
 const SECOND_HOST = join(CORPUS, 'aida64_instlatx64/GenuineIntel00C06F2_EmeraldRapids_02_CPUID.txt');
+/** A `cpuid -r` dump taken inside a guest, pasted as text from a bug report. */
+const GUEST_DUMP = join(CORPUS, 'etallen_cpuid/local_bhyve-guest_AMD-Turin-like_cpuid-r.txt');
 export const SCREENSHOTS = join(REPO_ROOT, 'test/output/screenshots');
 
 async function searchGrid(page: Page, text: string): Promise<void> {
@@ -122,6 +124,31 @@ export function defineWorkbenchSuite(create: () => Promise<WorkbenchHarness>): v
     await waitForIdle(page);
     expect(await page.$$eval('[data-input]', (els) => els.length)).toBe(5);
     await page.click('[data-toast="warning"] .x');
+  });
+
+  it('adds text pasted into the window as an input; a paste into a text field stays in the field', async () => {
+    await showView(page, 'sources');
+    const text = readFileSync(GUEST_DUMP, 'utf8');
+    await pasteText(page, text);
+    const card = '[data-input="pasted-1.txt"]';
+    await page.waitForSelector(card);
+    await waitForIdle(page);
+    expect(await page.$eval(`${card} [data-override="format"]`, (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('cpuid-r');
+    expect(await page.$$eval('[data-input]', (els) => els.length)).toBe(6);
+    // The same text again is the same input.
+    await pasteText(page, text);
+    await page.waitForSelector('[data-toast="info"]');
+    expect(await page.textContent('[data-toast="info"]')).toMatch(/Already loaded/);
+    await page.click('[data-toast="info"] .x');
+    // Into the grid's search box: the field's paste, not a new input.
+    await showView(page, 'grid');
+    await pasteText(page, 'avx512f', '[data-filter="text"]');
+    await showView(page, 'sources');
+    expect(await page.$$eval('[data-input]', (els) => els.length)).toBe(6);
+    await page.click(`${card} [data-action="remove-input"]`);
+    await waitForIdle(page);
+    expect(await page.$$eval('[data-input]', (els) => els.length)).toBe(5);
+    expect(await page.textContent('footer.status')).toContain('Intel(R) Xeon(R) Bronze 3408U');
   });
 
   it('filters the grid to the bits with findings', async () => {
