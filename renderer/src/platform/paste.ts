@@ -4,7 +4,7 @@
 // keystroke makes; the app asks for no clipboard permission.
 
 import type { OpenResult } from '../../../shared/api/bridge';
-import { decodeBytes, MAX_INPUT_BYTES, sha256Hex } from './read-file';
+import { MAX_INPUT_BYTES, openedFromBytes } from './read-file';
 
 /** True when the paste is meant for a text field (search box, context bar), not for the workbench. */
 export function pasteTargetsField(target: EventTarget | null): boolean {
@@ -36,8 +36,7 @@ const PASTED = /^pasted-\d+\.txt$/;
 export async function openPasted(text: string, loaded: readonly LoadedFile[]): Promise<OpenResult> {
   const bytes = new TextEncoder().encode(text);
   if (bytes.length > MAX_INPUT_BYTES) return { files: [], problems: [{ path: pastedName(loaded.map((f) => f.path)), message: `${bytes.length} bytes is larger than the ${MAX_INPUT_BYTES}-byte input limit` }] };
-  const sha256 = await sha256Hex(bytes);
-  const again = loaded.find((f) => f.sha256 === sha256 && PASTED.test(f.path));
-  const path = again?.path ?? pastedName(loaded.map((f) => f.path));
-  return { files: [{ path, origin: 'clipboard', size: bytes.length, sha256, text: decodeBytes(bytes) }], problems: [] };
+  const opened = await openedFromBytes(pastedName(loaded.map((f) => f.path)), bytes, 'clipboard');
+  const again = loaded.find((f) => f.sha256 === opened.sha256 && PASTED.test(f.path));
+  return { files: [again ? { ...opened, path: again.path } : opened], problems: [] };
 }
